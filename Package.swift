@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "ShadowScan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "shadowscan", targets: ["shadowscan"]),
+        .executable(name: "shadowscan-loggen", targets: ["shadowscan-loggen"]),
+        .library(name: "ShadowScanCore", targets: ["ShadowScanCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C stays in system-library targets; Debian's libpcre2-dev provides libpcre2-8.
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        // The only Swift code that touches PCRE2 pointers.
+        .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        .target(
+            name: "ShadowScanCore",
+            dependencies: ["PCRE2", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "shadowscan",
+            dependencies: ["ShadowScanCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Seedable generator of realistic logs with exact truth, for tests and the benchmark.
+        .target(name: "LogGenerator", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .executableTarget(
+            name: "shadowscan-loggen",
+            dependencies: ["LogGenerator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
+        .testTarget(name: "ShadowScanCoreTests", dependencies: ["ShadowScanCore", "LogGenerator"]),
+        .testTarget(name: "LogGeneratorTests", dependencies: ["LogGenerator"]),
+        .testTarget(name: "ShadowScanCLITests", dependencies: ["LogGenerator"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// Replaced by the generator.
+public enum LogGeneratorPlaceholder {}

@@ -1,1 +1,100 @@
-print("loggen")
+import ArgumentParser
+import Foundation
+import LogGenerator
+
+/// `shadowscan-loggen`: writes a seeded, realistic Squid access log and (optionally) its exact truth.
+@main
+struct LogGen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shadowscan-loggen",
+        abstract: "Generate a realistic Squid access log with the exact truth an analyser must report.",
+        discussion: """
+        Same seed and options give byte-identical output. Exactly one of --size and --lines is required.
+        Example: shadowscan-loggen --rules Rules --seed 42 --size 1GiB --format squid-native \\
+                 --out access.log --truth truth.json
+        """
+    )
+
+    @Option(help: "Catalogue directory (every *.yaml in it).")
+    var rules: String = "Rules"
+
+    @Option(help: "PRNG seed.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Approximate output size: bytes, or with a unit (KB, MB, GB = 10^3.., KiB, MiB, GiB = 2^10..). The file ends on the first line end at or past it.")
+    var size: String?
+
+    @Option(help: "Exact number of lines (malformed ones included).")
+    var lines: Int?
+
+    @Option(help: "squid-native, squid-common or squid-combined.")
+    var format: String = SquidLogFormat.native.rawValue
+
+    @Option(help: "Log file to write ('-' for standard output).")
+    var out: String
+
+    @Option(help: "Where to write the truth JSON.")
+    var truth: String?
+
+    @Option(help: "Number of named users.")
+    var users: Int = 800
+
+    @Option(name: .customLong("malformed-rate"), help: "Share of malformed lines.")
+    var malformedRate: Double = 0.01
+
+    @Option(name: .customLong("service-rate"), help: "Share of records to catalogue services.")
+    var serviceRate: Double = 0.10
+
+    @Option(help: "Number of lines longer than 1 MiB to scatter through the log.")
+    var oversized: Int = 0
+
+    func validate() throws {
+        if (size == nil) == (lines == nil) { throw ValidationError("Give exactly one of --size and --lines.") }
+        if let size, parseSize(size) == nil { throw ValidationError("Cannot read size '\(size)' (e.g. 1GiB, 500MB, 1048576).") }
+        if SquidLogFormat(rawValue: format) == nil {
+            throw ValidationError("Unknown format '\(format)': use \(SquidLogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+    }
+
+    func run() throws {
+        let catalogue = try GeneratorCatalogue.load(directory: rules)
+        let limit: GenerationLimit = lines.map { .lines($0) } ?? .bytes(parseSize(size!)!)
+        let options = GeneratorOptions(seed: seed, format: SquidLogFormat(rawValue: format)!, limit: limit,
+                                       users: users, malformedRate: malformedRate, serviceRate: serviceRate,
+                                       oversized: oversized)
+        let generator = try SquidLogGenerator(catalogue: catalogue, options: options)
+        let skipped = generator.skippedServices
+        if !skipped.isEmpty {
+            printError("note: no safe requests for \(skipped.count) service(s), not generated: \(skipped.joined(separator: ", "))")
+        }
+        let started = Date()
+        let result = out == "-" ? try generator.write(to: .standardOutput) : try generator.write(toFile: out)
+        if let truth {
+            try result.jsonData().write(to: URL(fileURLWithPath: truth))
+        }
+        let seconds = Date().timeIntervalSince(started)
+        printError(String(format: "%@: %d lines (%d records, %d malformed, %d matched) in %.2f s",
+                          out, result.totals.lines, result.totals.records, result.totals.malformed,
+                          result.totals.matched, seconds))
+    }
+}
+
+private func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// `1GiB`, `512MiB`, `10MB`, `1048576`.
+func parseSize(_ text: String) -> Int? {
+    let units: [(String, Int)] = [
+        ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("TiB", 1 << 40),
+        ("KB", 1_000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("TB", 1_000_000_000_000),
+        ("B", 1), ("", 1),
+    ]
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    for (suffix, multiplier) in units where trimmed.lowercased().hasSuffix(suffix.lowercased()) {
+        let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+        if let value = Double(number), value >= 0, value.isFinite { return Int(value * Double(multiplier)) }
+        if !suffix.isEmpty { continue }
+    }
+    return nil
+}

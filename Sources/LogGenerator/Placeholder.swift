@@ -1,2 +1,0 @@
-// Replaced by the generator.
-public enum LogGeneratorPlaceholder {}

@@ -1,0 +1,98 @@
+/// The frozen outcome of a run: merged, sorted, and independent of worker count and block size.
+public struct AnalysisResult: Sendable {
+    public struct Totals: Sendable {
+        public var lines: Int64 = 0
+        public var records: Int64 = 0
+        public var malformed: Int64 = 0
+        public var oversized: Int64 = 0
+        public var matched: Int64 = 0
+        /// Bytes sent to clients over all records.
+        public var bytes: Int64 = 0
+        /// Bytes received from clients over all records whose format logs it.
+        public var bytesOut: Int64 = 0
+        public var inputBytes: Int64 = 0
+        /// Regex matches abandoned at PCRE2's match or depth limit.
+        public var regexLimitHits: Int64 = 0
+        /// Unknown-domain records not tallied because the per-worker domain table was full.
+        public var unknownDomainOverflow: Int64 = 0
+    }
+
+    public struct Input: Sendable {
+        public var path: String
+        public var format: LogFormat?
+        public var detection: String?
+        public var bytes: Int64 = 0
+        public var lines: Int64 = 0
+        public var records: Int64 = 0
+        public var malformed: Int64 = 0
+        public var oversized: Int64 = 0
+        /// 1-based line numbers of the first malformed lines (at most 5).
+        public var malformedSamples: [Int64] = []
+        /// Why the input could not be read (or was skipped), if so.
+        public var problem: String?
+    }
+
+    public struct Service: Sendable {
+        public var id: String
+        public var name: String
+        public var category: String
+        public var risk: RiskLevel
+        public var personal: Bool
+        public var requests: Int64
+        public var allowed: Int64
+        public var denied: Int64
+        public var challenges: Int64
+        public var users: Int64
+        public var bytesIn: Int64
+        /// nil when no record of the service came from a format that logs request sizes.
+        public var bytesOut: Int64?
+        public var uploads: Int64
+        /// Requests seen only as a host (CONNECT without TLS inspection).
+        public var hostOnlyRequests: Int64
+        public var firstSeenMillis: Int64
+        public var lastSeenMillis: Int64
+    }
+
+    public struct Category: Sendable {
+        public var category: String
+        public var services: Int64
+        public var requests: Int64
+        public var allowed: Int64
+        public var denied: Int64
+        public var challenges: Int64
+        public var users: Int64
+        public var bytesIn: Int64
+        public var bytesOut: Int64?
+        public var uploads: Int64
+    }
+
+    public struct User: Sendable {
+        public var user: String
+        public var requests: Int64
+        public var denied: Int64
+        public var services: [String]
+    }
+
+    public struct UnknownDomain: Sendable {
+        public var domain: String
+        public var users: Int64
+        public var requests: Int64
+        public var bytes: Int64
+    }
+
+    public var totals = Totals()
+    public var inputs: [Input] = []
+    public var services: [Service] = []
+    public var categories: [Category] = []
+    public var users: [User] = []
+    public var unknownDomains: [UnknownDomain] = []
+    public var workers = 1
+    public var patternsUseJIT = true
+
+    /// Inputs that could not be read or were skipped: the run's exit status is 1 when there are any.
+    public var inputProblems: [InputProblem] {
+        inputs.compactMap { input in input.problem.map { InputProblem(path: input.path, message: $0) } }
+    }
+
+    public static let unknownDomainLimit = 50
+}

@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+
+public struct AnalysisOptions: Sendable {
+    /// Concurrent workers; each keeps its own aggregates and PCRE2 match data.
+    public var workers: Int
+    /// Bytes read per block; chunks are cut at newline boundaries inside blocks.
+    public var blockSize: Int
+    /// Lines longer than this are counted as malformed ("oversized") and skipped.
+    public var maxLineLength: Int
+    /// nil: detect each input's format from its first lines.
+    public var format: LogFormat?
+    /// Distinct unknown registrable domains tallied per worker before further ones are only counted.
+    public var maxUnknownDomains: Int
+
+    public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, blockSize: Int = 4 << 20,
+                maxLineLength: Int = 1 << 20, format: LogFormat? = nil, maxUnknownDomains: Int = 200_000) {
+        self.workers = max(1, workers)
+        self.blockSize = max(1, blockSize)
+        self.maxLineLength = max(1, maxLineLength)
+        self.format = format
+        self.maxUnknownDomains = maxUnknownDomains
+    }
+}
+
+/// Runs the streaming pipeline: one reader thread cuts inputs into chunks of whole lines; Dispatch
+/// workers parse, match and count into their own aggregates; the aggregates merge once, in a fixed
+/// order, into a sorted `AnalysisResult`.
+public final class Analyzer: Sendable {
+    public let catalog: ServiceCatalog
+    public let options: AnalysisOptions
+
+    public init(catalog: ServiceCatalog, options: AnalysisOptions = AnalysisOptions()) {
+        self.catalog = catalog
+        self.options = options
+    }
+
+    /// Expands `paths` (files, directories, "-") and analyses them; paths that do not exist are listed
+    /// among the inputs with their problem.
+    public func run(paths: [String]) -> AnalysisResult {
+        let (sources, problems) = InputDiscovery.expand(paths)
+        var result = run(sources)
+        result.inputs += problems.map { AnalysisResult.Input(path: $0.path, problem: $0.message) }
+        return result
+    }
+
+    public func run(_ sources: [InputSource]) -> AnalysisResult {
+        let workers = options.workers
+        let capacity = ChunkReader.bufferCapacity(blockSize: options.blockSize, maxLineLength: options.maxLineLength)
+        let pool = BufferPool(count: workers + 2, capacity: capacity)
+        let queue = WorkQueue()
+        let outcomes = OutcomeSlots(count: sources.count)
+        let readerDone = DispatchSemaphore(value: 0)
+        let options = self.options
+
+        let reader = Thread {
+            let chunkReader = ChunkReader(pool: pool, blockSize: options.blockSize, maxLineLength: options.maxLineLength)
+            for (index, source) in sources.enumerated() {
+                outcomes.set(index, chunkReader.read(source, input: Int32(index), formatOverride: options.format) { queue.push($0) })
+            }
+            queue.close(workers: workers)
+            readerDone.signal()
+        }
+        reader.name = "shadowscan-reader"
+        reader.start()
+
+        let aggregates = (0..<workers).map { _ in
+            WorkerAggregates(catalog: catalog, maxLineLength: options.maxLineLength, maxUnknownDomains: options.maxUnknownDomains)
+        }
+        let shared = UncheckedBox(aggregates)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let mine = shared.value[w]
+            while let item = queue.pop() {
+                mine.process(item)
+                if let buffer = item.buffer { pool.release(buffer) }
+            }
+        }
+        readerDone.wait()
+        return ResultMerger(catalog: catalog, sources: sources, outcomes: outcomes.values, workers: aggregates).merge()
+    }
+}
+
+/// Lets the reader thread hand back per-input outcomes.
+final class OutcomeSlots: @unchecked Sendable {
+    private(set) var values: [InputReadOutcome]
+    private let lock = NSLock()
+    init(count: Int) { values = Array(repeating: InputReadOutcome(), count: count) }
+    func set(_ index: Int, _ value: InputReadOutcome) { lock.lock(); values[index] = value; lock.unlock() }
+}
+
+/// Carries per-worker state into `concurrentPerform`: worker `w` touches only element `w`.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,202 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Per-service counters, indexed by service number.
+struct ServiceCounters {
+    var requests: Int64 = 0
+    var denied: Int64 = 0
+    var challenges: Int64 = 0
+    var bytesIn: Int64 = 0
+    var bytesOut: Int64 = 0
+    /// Records of this service whose format logs the request size.
+    var bytesOutKnown: Int64 = 0
+    var uploads: Int64 = 0
+    var hostOnly: Int64 = 0
+    var firstSeen: Int64 = .max
+    var lastSeen: Int64 = .min
+
+    mutating func merge(_ other: ServiceCounters) {
+        requests += other.requests; denied += other.denied; challenges += other.challenges
+        bytesIn += other.bytesIn; bytesOut += other.bytesOut; bytesOutKnown += other.bytesOutKnown
+        uploads += other.uploads; hostOnly += other.hostOnly
+        firstSeen = min(firstSeen, other.firstSeen); lastSeen = max(lastSeen, other.lastSeen)
+    }
+}
+
+struct UserCounters {
+    var requests: Int64 = 0
+    var denied: Int64 = 0
+}
+
+struct DomainCounters {
+    var requests: Int64 = 0
+    var bytes: Int64 = 0
+}
+
+/// Line accounting for one chunk, put back in input order at merge time to number malformed lines.
+struct ChunkStats {
+    let input: Int32
+    let sequence: Int32
+    var lines = 0
+    var records = 0
+    var malformed = 0
+    var oversized = 0
+    /// Line numbers within the chunk (1-based) of the first malformed lines.
+    var malformedSamples: [Int] = []
+
+    static let maxSamples = 5
+
+    @inline(__always)
+    mutating func noteMalformed(oversized isOversized: Bool) {
+        malformed += 1
+        if isOversized { oversized += 1 }
+        if malformedSamples.count < Self.maxSamples { malformedSamples.append(lines) }
+    }
+}
+
+/// Everything one worker counts. No locks: one worker owns it; the pipeline merges all of them once.
+final class WorkerAggregates {
+    let catalog: ServiceCatalog
+    let matcher: ServiceMatcher
+    let maxLineLength: Int
+    let maxUnknownDomains: Int
+
+    var services: [ServiceCounters]
+    var users = ByteInterner(capacity: 4096)
+    var userCounters: [UserCounters] = []
+    /// (service << 32 | user) pairs: distinct identities per service.
+    var serviceUsers = Set<UInt64>()
+    var domains = ByteInterner(capacity: 4096)
+    var domainCounters: [DomainCounters] = []
+    /// (domain << 32 | user) pairs: distinct identities per unknown domain.
+    var domainUsers = Set<UInt64>()
+    var chunks: [ChunkStats] = []
+
+    var records: Int64 = 0
+    var matched: Int64 = 0
+    var bytes: Int64 = 0
+    var bytesOut: Int64 = 0
+    var unknownDomainOverflow: Int64 = 0
+    /// Scratch for lower-casing a domain before interning it.
+    private var domainScratch = [UInt8](repeating: 0, count: 256)
+
+    init(catalog: ServiceCatalog, maxLineLength: Int, maxUnknownDomains: Int) {
+        self.catalog = catalog
+        self.matcher = ServiceMatcher(catalog: catalog)
+        self.maxLineLength = maxLineLength
+        self.maxUnknownDomains = maxUnknownDomains
+        self.services = Array(repeating: ServiceCounters(), count: catalog.services.count)
+        serviceUsers.reserveCapacity(4096)
+        domainUsers.reserveCapacity(1 << 16)
+    }
+
+    func process(_ item: WorkItem) {
+        var stats = ChunkStats(input: item.input, sequence: item.sequence)
+        guard let buffer = item.buffer else {
+            stats.lines = 1
+            stats.noteMalformed(oversized: true)
+            chunks.append(stats)
+            return
+        }
+        let chunk = UnsafeRawBufferPointer(start: buffer.memory.baseAddress! + item.offset, count: item.length)
+        switch item.format {
+        case .squidNative: processLines(chunk, SquidNativeParser(), &stats)
+        case .squidCommon: processLines(chunk, SquidCommonParser(combined: false), &stats)
+        case .squidCombined: processLines(chunk, SquidCommonParser(combined: true), &stats)
+        }
+        chunks.append(stats)
+    }
+
+    /// The hot loop: split the chunk into lines, parse, match, count. Generic so each parser is
+    /// specialised; nothing here allocates per line.
+    @inline(__always)
+    private func processLines<P: LogLineParser>(_ chunk: UnsafeRawBufferPointer, _ parser: P, _ stats: inout ChunkStats) {
+        guard let base = chunk.baseAddress else { return }
+        var record = ProxyRecord()
+        var position = 0
+        let count = chunk.count
+        while position < count {
+            let end: Int
+            if let newline = memchr(base + position, 0x0A, count - position) {
+                end = base.distance(to: UnsafeRawPointer(newline))
+            } else {
+                end = count
+            }
+            var lineEnd = end
+            if lineEnd > position && chunk[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            stats.lines += 1
+            let line = UnsafeRawBufferPointer(start: base + position, count: lineEnd - position)
+            if line.count > maxLineLength {
+                stats.noteMalformed(oversized: true)
+            } else if parser.parse(line, into: &record) {
+                stats.records += 1
+                tally(record, line)
+            } else {
+                stats.noteMalformed(oversized: false)
+            }
+            position = end + 1
+        }
+    }
+
+    @inline(__always)
+    private func tally(_ record: ProxyRecord, _ line: UnsafeRawBufferPointer) {
+        records += 1
+        bytes += record.bytesToClient
+        if record.bytesFromClient > 0 { bytesOut += record.bytesFromClient }
+        let host = UnsafeRawBufferPointer(rebasing: line[record.host.start..<record.host.end])
+        guard host.count > 0 && host.count <= 253 else { return }
+        let url = UnsafeRawBufferPointer(rebasing: line[record.url.start..<record.url.end])
+        let (service, catalogueHost) = matcher.match(host: host, url: url)
+        let identitySpan = record.user.isEmpty ? record.client : record.user
+        let identity = UnsafeRawBufferPointer(rebasing: line[identitySpan.start..<identitySpan.end])
+
+        if service >= 0 {
+            matched += 1
+            let s = Int(service)
+            services.withUnsafeMutableBufferPointer { services in
+                services[s].requests += 1
+                switch record.action {
+                case .denied: services[s].denied += 1
+                case .challenge: services[s].challenges += 1
+                case .allowed: break
+                }
+                services[s].bytesIn += record.bytesToClient
+                if record.bytesFromClient >= 0 {
+                    services[s].bytesOut += record.bytesFromClient
+                    services[s].bytesOutKnown += 1
+                }
+                if record.hostOnly { services[s].hostOnly += 1 }
+                if record.timeMillis < services[s].firstSeen { services[s].firstSeen = record.timeMillis }
+                if record.timeMillis > services[s].lastSeen { services[s].lastSeen = record.timeMillis }
+            }
+            let method = UnsafeRawBufferPointer(rebasing: line[record.method.start..<record.method.end])
+            if matcher.isUpload(service: service, method: method, url: url) { services[s].uploads += 1 }
+            let user = internUser(identity)
+            userCounters[Int(user)].requests += 1
+            if record.action == .denied { userCounters[Int(user)].denied += 1 }
+            serviceUsers.insert(UInt64(service) << 32 | UInt64(user))
+        } else if !catalogueHost, let start = RegistrableDomain.start(of: host) {
+            let length = host.count - start
+            let domain: Int32 = domainScratch.withUnsafeMutableBytes { scratch in
+                for k in 0..<length { scratch[k] = DomainSuffixIndex.lower(host[start + k]) }
+                return domains.intern(UnsafeRawBufferPointer(rebasing: scratch[0..<length]), limit: maxUnknownDomains)
+            }
+            guard domain >= 0 else { unknownDomainOverflow += 1; return }
+            if Int(domain) == domainCounters.count { domainCounters.append(DomainCounters()) }
+            domainCounters[Int(domain)].requests += 1
+            domainCounters[Int(domain)].bytes += record.bytesToClient
+            let user = internUser(identity)
+            domainUsers.insert(UInt64(domain) << 32 | UInt64(user))
+        }
+    }
+
+    @inline(__always)
+    private func internUser(_ identity: UnsafeRawBufferPointer) -> Int32 {
+        let user = users.intern(identity)
+        if Int(user) == userCounters.count { userCounters.append(UserCounters()) }
+        return user
+    }
+}

@@ -1,0 +1,191 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A reusable block of memory a chunk of whole lines is read into.
+final class ChunkBuffer: @unchecked Sendable {
+    let memory: UnsafeMutableRawBufferPointer
+    init(capacity: Int) { memory = .allocate(byteCount: capacity, alignment: 64) }
+    deinit { memory.deallocate() }
+}
+
+/// Work for a worker: whole lines of one input, in order within that input by `sequence`.
+struct WorkItem: @unchecked Sendable {
+    let input: Int32
+    let sequence: Int32
+    let format: LogFormat
+    /// nil: one line longer than the limit, skipped by the reader with bounded memory.
+    let buffer: ChunkBuffer?
+    let offset: Int
+    let length: Int
+}
+
+/// What reading one input gave.
+struct InputReadOutcome: Sendable {
+    var format: LogFormat?
+    var detection: String?
+    var bytesRead: Int = 0
+    var problem: String?
+}
+
+/// Reads an input in big blocks into pooled buffers and cuts them at the last newline; the partial
+/// line at the end of a block is carried into the next. A line longer than `maxLineLength` is never
+/// held whole: the reader emits an "oversized" marker and discards bytes up to the next newline.
+final class ChunkReader {
+    let pool: BufferPool
+    let blockSize: Int
+    let maxLineLength: Int
+    static let detectionBytes = 64 * 1024
+    private let carry: UnsafeMutableRawBufferPointer
+
+    init(pool: BufferPool, blockSize: Int, maxLineLength: Int) {
+        self.pool = pool
+        self.blockSize = blockSize
+        self.maxLineLength = maxLineLength
+        carry = .allocate(byteCount: maxLineLength + 1, alignment: 64)
+    }
+
+    deinit { carry.deallocate() }
+
+    /// Offset of the last newline in base[from..<to], scanning back a word at a time.
+    @inline(__always)
+    private func lastNewline(_ base: UnsafeMutableRawPointer, from: Int, to: Int) -> Int? {
+        var i = to
+        while i - 8 >= from {
+            let word = (base + i - 8).loadUnaligned(as: UInt64.self)
+            // Classic SWAR zero-byte test on word XOR 0x0A0A...: non-zero when some byte is '\n'.
+            let x = word ^ 0x0A0A_0A0A_0A0A_0A0A
+            if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 { break }
+            i -= 8
+        }
+        while i > from {
+            i -= 1
+            if base.load(fromByteOffset: i, as: UInt8.self) == 0x0A { return i }
+        }
+        return nil
+    }
+
+    static func bufferCapacity(blockSize: Int, maxLineLength: Int) -> Int { blockSize + maxLineLength + 1 }
+
+    func read(_ source: InputSource, input: Int32, formatOverride: LogFormat?, emit: (WorkItem) -> Void) -> InputReadOutcome {
+        var outcome = InputReadOutcome()
+        let fd: Int32 = source.isStandardInput ? 0 : open(source.path, O_RDONLY)
+        guard fd >= 0 else {
+            outcome.problem = "cannot open: \(String(cString: strerror(errno)))"
+            return outcome
+        }
+        defer { if !source.isStandardInput { close(fd) } }
+
+        // The first bytes decide the format, whatever the block size; they are then read as data.
+        var prefix = [UInt8](repeating: 0, count: Self.detectionBytes)
+        var prefixLength = 0
+        var readError: String?
+        prefix.withUnsafeMutableBytes { p in
+            while prefixLength < p.count {
+                let n = Glibc.read(fd, p.baseAddress! + prefixLength, p.count - prefixLength)
+                if n < 0 { if errno == EINTR { continue }; readError = String(cString: strerror(errno)); break }
+                if n == 0 { break }
+                prefixLength += n
+            }
+        }
+        if let readError { outcome.problem = "cannot read: \(readError)"; return outcome }
+        if prefixLength == 0 { outcome.problem = "empty file"; return outcome }
+        outcome.bytesRead = prefixLength
+
+        let format: LogFormat
+        if let formatOverride {
+            format = formatOverride
+        } else {
+            let detection = prefix.withUnsafeBytes { FormatDetector.detect(UnsafeRawBufferPointer(rebasing: $0[0..<prefixLength])) }
+            guard let detection else {
+                let preview = prefix.withUnsafeBytes { FormatDetector.firstLinePreview(UnsafeRawBufferPointer(rebasing: $0[0..<prefixLength])) }
+                outcome.problem = "not in a known log format (first line: \"\(preview)\"); skipped"
+                return outcome
+            }
+            format = detection.format
+            outcome.detection = detection.reason
+        }
+        outcome.format = format
+
+        var prefixServed = 0
+        // Fills `destination` from the prefix first, then from the file.
+        func fill(_ destination: UnsafeMutableRawPointer, _ count: Int) -> Int {
+            var filled = 0
+            if prefixServed < prefixLength {
+                let n = min(count, prefixLength - prefixServed)
+                prefix.withUnsafeBytes { p in destination.copyMemory(from: p.baseAddress! + prefixServed, byteCount: n) }
+                prefixServed += n
+                filled = n
+            }
+            while filled < count {
+                let n = Glibc.read(fd, destination + filled, count - filled)
+                if n < 0 { if errno == EINTR { continue }; readError = String(cString: strerror(errno)); break }
+                if n == 0 { break }
+                filled += n
+                outcome.bytesRead += n
+            }
+            return filled
+        }
+
+        var sequence: Int32 = 0
+        var carryLength = 0
+        var skipping = false
+        func emitOversized() {
+            emit(WorkItem(input: input, sequence: sequence, format: format, buffer: nil, offset: 0, length: 0))
+            sequence += 1
+        }
+        while true {
+            let buffer = pool.acquire()
+            let base = buffer.memory.baseAddress!
+            if carryLength > 0 { base.copyMemory(from: carry.baseAddress!, byteCount: carryLength) }
+            let got = fill(base + carryLength, blockSize)
+            let filled = carryLength + got
+            carryLength = 0
+            let atEnd = got < blockSize
+            var start = 0
+            if skipping {
+                if let newline = memchr(base, 0x0A, filled) {
+                    start = base.distance(to: newline) + 1
+                    skipping = false
+                } else {
+                    start = filled
+                }
+            }
+            if atEnd {
+                if filled > start {
+                    emit(WorkItem(input: input, sequence: sequence, format: format, buffer: buffer, offset: start, length: filled - start))
+                    sequence += 1
+                } else {
+                    pool.release(buffer)
+                }
+                break
+            }
+            if let newline = lastNewline(base, from: start, to: filled) {
+                let chunkEnd = newline + 1
+                let tail = filled - chunkEnd
+                let tailIsOversized = tail > maxLineLength
+                if !tailIsOversized && tail > 0 {
+                    carry.baseAddress!.copyMemory(from: base + chunkEnd, byteCount: tail)
+                    carryLength = tail
+                }
+                emit(WorkItem(input: input, sequence: sequence, format: format, buffer: buffer, offset: start, length: chunkEnd - start))
+                sequence += 1
+                if tailIsOversized { emitOversized(); skipping = true }
+            } else {
+                let pending = filled - start
+                if pending > maxLineLength {
+                    emitOversized()
+                    skipping = true
+                } else if pending > 0 {
+                    carry.baseAddress!.copyMemory(from: base + start, byteCount: pending)
+                    carryLength = pending
+                }
+                pool.release(buffer)
+            }
+        }
+        if let readError { outcome.problem = "read error after \(outcome.bytesRead) bytes: \(readError)" }
+        return outcome
+    }
+}

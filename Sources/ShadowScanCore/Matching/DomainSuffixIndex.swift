@@ -1,0 +1,95 @@
+/// Maps catalogue domains to service numbers and finds, for a host, the most specific catalogue domain
+/// that is a suffix of it on a label boundary: `www.dropbox.com` → `dropbox.com`, but never
+/// `notdropbox.com` or `dropbox.com.evil.net`.
+///
+/// An open-addressing table over a byte arena. The host is hashed once, right to left, so the hash of
+/// every label suffix falls out of a single pass; lookups fold ASCII case and allocate nothing.
+public struct DomainSuffixIndex: Sendable {
+    private struct Slot { var hash: UInt64; var offset: Int32; var length: Int32; var value: Int32 }
+    private var slots: [Slot]
+    private var arena: [UInt8]
+    private let mask: Int
+    public let count: Int
+
+    public init(_ entries: [(domain: String, value: Int32)]) {
+        var capacity = 16
+        while capacity < entries.count * 2 { capacity <<= 1 }
+        slots = Array(repeating: Slot(hash: 0, offset: 0, length: -1, value: -1), count: capacity)
+        arena = []
+        mask = capacity - 1
+        var inserted = 0
+        for (domain, value) in entries {
+            let bytes = Array(domain.lowercased().utf8)
+            let hash = bytes.withUnsafeBytes { Self.suffixHash($0, from: 0) }
+            var i = Int(truncatingIfNeeded: hash) & mask
+            var duplicate = false
+            while slots[i].length >= 0 {
+                if slots[i].hash == hash && arena[Int(slots[i].offset)..<Int(slots[i].offset + slots[i].length)].elementsEqual(bytes) {
+                    duplicate = true   // first claim wins; the loader reports duplicates
+                    break
+                }
+                i = (i + 1) & mask
+            }
+            if duplicate { continue }
+            slots[i] = Slot(hash: hash, offset: Int32(arena.count), length: Int32(bytes.count), value: value)
+            arena.append(contentsOf: bytes)
+            inserted += 1
+        }
+        count = inserted
+    }
+
+    /// Hash of `bytes[from...]`, computed right to left (FNV-1a over the reversed, lower-cased bytes).
+    @inline(__always)
+    static func suffixHash(_ bytes: UnsafeRawBufferPointer, from: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        var i = bytes.count
+        while i > from {
+            i -= 1
+            h = (h ^ UInt64(lower(bytes[i]))) &* 0x100000001b3
+        }
+        return h
+    }
+
+    @inline(__always)
+    static func lower(_ b: UInt8) -> UInt8 { (b &- 0x41) < 26 ? b | 0x20 : b }
+
+    /// The value of the longest catalogue domain that `host` equals or ends with on a label boundary,
+    /// or -1. `host` must not carry a port or a trailing dot.
+    @inline(__always)
+    public func longestSuffixMatch(_ host: UnsafeRawBufferPointer) -> Int32 {
+        let n = host.count
+        guard n > 0 else { return -1 }
+        var best: Int32 = -1
+        var h: UInt64 = 0xcbf29ce484222325
+        var i = n
+        return slots.withUnsafeBufferPointer { slots in
+            arena.withUnsafeBufferPointer { arena in
+                while i > 0 {
+                    i -= 1
+                    let b = host[i]
+                    h = (h ^ UInt64(Self.lower(b))) &* 0x100000001b3
+                    // A suffix starting at i is a candidate when i is the host's start or follows a dot.
+                    if i == 0 || host[i - 1] == 0x2E {
+                        let length = n - i
+                        var slot = Int(truncatingIfNeeded: h) & mask
+                        while slots[slot].length >= 0 {
+                            let s = slots[slot]
+                            if s.hash == h && Int(s.length) == length && Self.equalFolded(host, i, arena, Int(s.offset), length) {
+                                best = s.value
+                                break
+                            }
+                            slot = (slot + 1) & mask
+                        }
+                    }
+                }
+                return best
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func equalFolded(_ host: UnsafeRawBufferPointer, _ at: Int, _ arena: UnsafeBufferPointer<UInt8>, _ offset: Int, _ length: Int) -> Bool {
+        for k in 0..<length where lower(host[at + k]) != arena[offset + k] { return false }
+        return true
+    }
+}

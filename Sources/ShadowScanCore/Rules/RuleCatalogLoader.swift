@@ -1,0 +1,311 @@
+import Foundation
+import PCRE2
+import Yams
+
+/// Loads and validates `Rules/*.yaml`. Every problem in every file is collected (unknown keys, missing or
+/// mistyped values, duplicate ids, a domain claimed twice, regexes that do not compile) and reported
+/// together with file, line and column; nothing is returned unless the whole catalogue is valid.
+public enum RuleCatalogLoader {
+    public static func load(directory: String) throws(RuleLoadError) -> ServiceCatalog {
+        var problems: [RuleProblem] = []
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: directory)
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                .sorted()
+                .map { (directory as NSString).appendingPathComponent($0) }
+        } catch {
+            throw RuleLoadError(problems: [RuleProblem(location: SourceLocation(file: directory, line: 0, column: 0),
+                                                        message: "cannot read the rules directory: \(error.localizedDescription)")])
+        }
+        if files.isEmpty {
+            throw RuleLoadError(problems: [RuleProblem(location: SourceLocation(file: directory, line: 0, column: 0),
+                                                        message: "no rule files (*.yaml) in this directory")])
+        }
+        var sources: [(String, String)] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                problems.append(RuleProblem(location: SourceLocation(file: file, line: 0, column: 0), message: "cannot read file"))
+                continue
+            }
+            sources.append((file, String(decoding: data, as: UTF8.self)))
+        }
+        return try load(sources: sources, earlierProblems: problems)
+    }
+
+    /// Loads from (file name, YAML text) pairs; used by `load(directory:)` and by tests.
+    public static func load(sources: [(name: String, text: String)], earlierProblems: [RuleProblem] = []) throws(RuleLoadError) -> ServiceCatalog {
+        var reader = RuleFileReader()
+        reader.problems = earlierProblems
+        for (name, text) in sources { reader.read(file: name, text: text) }
+        reader.checkCatalogue()
+        guard reader.problems.isEmpty else { throw RuleLoadError(problems: reader.problems) }
+        do {
+            return try ServiceCatalog(services: reader.services)
+        } catch let error as RuleLoadError {
+            throw error
+        } catch {
+            throw RuleLoadError(problems: [RuleProblem(location: SourceLocation(file: "rules", line: 0, column: 0), message: "\(error)")])
+        }
+    }
+}
+
+/// Walks the YAML node tree of each file, keeping marks so every problem has a position.
+struct RuleFileReader {
+    var problems: [RuleProblem] = []
+    var services: [ServiceDefinition] = []
+    private var file = ""
+
+    static let serviceKeys: Set<String> = ["id", "name", "category", "risk", "personal", "domains", "url", "upload", "examples"]
+    static let uploadKeys: Set<String> = ["methods", "url"]
+    static let exampleKeys: Set<String> = ["match", "no_match", "upload"]
+
+    mutating func read(file: String, text: String) {
+        self.file = file
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            problems.append(yamlProblem(error))
+            return
+        } catch {
+            problems.append(problem(nil, "cannot parse YAML: \(error)"))
+            return
+        }
+        guard let root, let mapping = root.mapping else {
+            problems.append(problem(root, "expected a mapping with a 'services' list at the top of the file"))
+            return
+        }
+        var sawServices = false
+        for (key, value) in mapping {
+            guard let name = key.string else { problems.append(problem(key, "expected a key")); continue }
+            guard name == "services" else { problems.append(problem(key, "unknown key '\(name)' (expected 'services')")); continue }
+            sawServices = true
+            guard let list = value.sequence else { problems.append(problem(value, "'services' must be a list")); continue }
+            for item in list { readService(item) }
+        }
+        if !sawServices { problems.append(problem(root, "missing key 'services'")) }
+    }
+
+    private mutating func readService(_ node: Node) {
+        guard let mapping = node.mapping else { problems.append(problem(node, "a service must be a mapping")); return }
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else { continue }
+            if !Self.serviceKeys.contains(name) {
+                problems.append(problem(key, "unknown key '\(name)' (expected one of: \(Self.serviceKeys.sorted().joined(separator: ", ")))"))
+            } else if values[name] != nil {
+                problems.append(problem(key, "key '\(name)' given twice"))
+            } else {
+                values[name] = value
+            }
+        }
+        let before = problems.count
+        let id = requiredString(values["id"], "id", in: node)
+        if let id, !Self.isKebabCase(id) {
+            problems.append(problem(values["id"], "id '\(id)' is not kebab-case ([a-z0-9]+(-[a-z0-9]+)*)"))
+        }
+        let name = requiredString(values["name"], "name", in: node)
+        let category = requiredString(values["category"], "category", in: node)
+        if let category, !Self.isKebabCase(category) {
+            problems.append(problem(values["category"], "category '\(category)' is not kebab-case"))
+        }
+        var risk: RiskLevel?
+        if let text = requiredString(values["risk"], "risk", in: node) {
+            risk = RiskLevel(rawValue: text)
+            if risk == nil { problems.append(problem(values["risk"], "risk must be low, medium or high, not '\(text)'")) }
+        }
+        var personal: Bool?
+        if let node = values["personal"] {
+            personal = node.scalar.flatMap { $0.string == "true" ? true : ($0.string == "false" ? false : nil) }
+            if personal == nil { problems.append(problem(node, "personal must be true or false")) }
+        } else {
+            problems.append(problem(node, "missing key 'personal'"))
+        }
+        var domains: [String] = []
+        if let list = stringList(values["domains"], "domains", required: true, in: node) {
+            for (domain, domainNode) in list {
+                if let reason = Self.domainProblem(domain) {
+                    problems.append(problem(domainNode, "domain '\(domain)' \(reason)"))
+                } else {
+                    domains.append(domain)
+                }
+            }
+            if list.isEmpty { problems.append(problem(values["domains"], "a service needs at least one domain")) }
+        }
+        var urlPatterns: [String] = []
+        if let list = stringList(values["url"], "url", required: false, in: node) {
+            for (pattern, patternNode) in list where checkPattern(pattern, patternNode) { urlPatterns.append(pattern) }
+        }
+        var uploads: [UploadIndicator] = []
+        if let uploadNode = values["upload"] {
+            if let list = uploadNode.sequence {
+                for item in list { if let indicator = readUpload(item) { uploads.append(indicator) } }
+            } else {
+                problems.append(problem(uploadNode, "'upload' must be a list of {methods, url}"))
+            }
+        }
+        var examples = ServiceExamples()
+        if let examplesNode = values["examples"] {
+            examples = readExamples(examplesNode)
+            if examples.match.isEmpty { problems.append(problem(examplesNode, "examples need at least one 'match' entry")) }
+        } else {
+            problems.append(problem(node, "missing key 'examples' (match / no_match URLs that the test suite runs)"))
+        }
+        guard problems.count == before, let id, let name, let category, let risk, let personal else { return }
+        services.append(ServiceDefinition(
+            id: id, name: name, category: category, risk: risk, personal: personal, domains: domains,
+            urlPatterns: urlPatterns, uploads: uploads, examples: examples, location: location(node)))
+    }
+
+    private mutating func readUpload(_ node: Node) -> UploadIndicator? {
+        guard let mapping = node.mapping else { problems.append(problem(node, "an upload indicator must be a mapping {methods, url}")); return nil }
+        var methods: [String] = []
+        var pattern: String?
+        var sawMethods = false
+        for (key, value) in mapping {
+            switch key.string {
+            case "methods":
+                sawMethods = true
+                if let list = stringList(value, "methods", required: true, in: node) {
+                    for (method, methodNode) in list {
+                        if method.isEmpty || !method.allSatisfy({ $0.isASCII && ($0.isUppercase || $0 == "-") }) {
+                            problems.append(problem(methodNode, "method '\(method)' must be an upper-case HTTP method"))
+                        } else {
+                            methods.append(method)
+                        }
+                    }
+                }
+            case "url":
+                if let text = value.scalar?.string {
+                    if checkPattern(text, value) { pattern = text }
+                } else {
+                    problems.append(problem(value, "'url' must be a string (a PCRE2 pattern)"))
+                }
+            default:
+                problems.append(problem(key, "unknown key '\(key.string ?? "?")' in upload (expected methods, url)"))
+            }
+        }
+        if !sawMethods { problems.append(problem(node, "upload indicator needs 'methods'")); return nil }
+        return methods.isEmpty ? nil : UploadIndicator(methods: methods, urlPattern: pattern, location: location(node))
+    }
+
+    private mutating func readExamples(_ node: Node) -> ServiceExamples {
+        var examples = ServiceExamples()
+        guard let mapping = node.mapping else { problems.append(problem(node, "'examples' must be a mapping with match / no_match")); return examples }
+        for (key, value) in mapping {
+            guard let name = key.string, Self.exampleKeys.contains(name) else {
+                problems.append(problem(key, "unknown key '\(key.string ?? "?")' in examples (expected match, no_match, upload)"))
+                continue
+            }
+            let list = (stringList(value, name, required: true, in: node) ?? []).map { ($0.0, location($0.1)) }
+            switch name {
+            case "match": examples.match = list
+            case "no_match": examples.noMatch = list
+            default:
+                for (line, loc) in list where line.split(separator: " ").count != 2 {
+                    problems.append(RuleProblem(location: loc, message: "upload example '\(line)' must be 'METHOD URL'"))
+                }
+                examples.upload = list
+            }
+        }
+        return examples
+    }
+
+    // MARK: Checks across files
+
+    mutating func checkCatalogue() {
+        var ids: [String: SourceLocation] = [:]
+        var domains: [String: (String, SourceLocation)] = [:]
+        for service in services {
+            if let first = ids[service.id] {
+                problems.append(RuleProblem(location: service.location, message: "duplicate id '\(service.id)' (first defined at \(first))"))
+            } else {
+                ids[service.id] = service.location
+            }
+            for domain in service.domains {
+                if let (owner, loc) = domains[domain] {
+                    let who = owner == service.id ? "this service already" : "service '\(owner)'"
+                    problems.append(RuleProblem(location: service.location, message: "domain '\(domain)' is already claimed by \(who) (\(loc))"))
+                } else {
+                    domains[domain] = (service.id, service.location)
+                }
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private mutating func checkPattern(_ pattern: String, _ node: Node) -> Bool {
+        do {
+            _ = try Pattern(pattern)
+            return true
+        } catch {
+            problems.append(problem(node, error.description))
+            return false
+        }
+    }
+
+    private mutating func requiredString(_ node: Node?, _ key: String, in parent: Node) -> String? {
+        guard let node else { problems.append(problem(parent, "missing key '\(key)'")); return nil }
+        guard let scalar = node.scalar, !scalar.string.isEmpty else {
+            problems.append(problem(node, "'\(key)' must be a non-empty string"))
+            return nil
+        }
+        return scalar.string
+    }
+
+    private mutating func stringList(_ node: Node?, _ key: String, required: Bool, in parent: Node) -> [(String, Node)]? {
+        guard let node else {
+            if required { problems.append(problem(parent, "missing key '\(key)'")) }
+            return nil
+        }
+        if let scalar = node.scalar, node.sequence == nil { return [(scalar.string, node)] }
+        guard let list = node.sequence else { problems.append(problem(node, "'\(key)' must be a list of strings")); return nil }
+        var out: [(String, Node)] = []
+        for item in list {
+            if let scalar = item.scalar { out.append((scalar.string, item)) } else { problems.append(problem(item, "'\(key)' entries must be strings")) }
+        }
+        return out
+    }
+
+    static func isKebabCase(_ text: String) -> Bool {
+        guard let first = text.first, let last = text.last, first != "-", last != "-", !text.contains("--") else { return false }
+        return text.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" }
+    }
+
+    /// Why a catalogue domain is not acceptable, or nil if it is a lower-case host name.
+    static func domainProblem(_ domain: String) -> String? {
+        if domain.isEmpty { return "is empty" }
+        if domain.utf8.count > 253 { return "is longer than 253 bytes" }
+        if domain.hasPrefix("*.") { return "must not be a wildcard: a domain already matches all its subdomains" }
+        if domain.contains("://") || domain.contains("/") { return "must be a host name, not a URL" }
+        if domain.contains(":") { return "must not carry a port" }
+        if domain.hasSuffix(".") || domain.hasPrefix(".") || domain.contains("..") { return "has an empty label" }
+        if domain != domain.lowercased() { return "must be lower case" }
+        for label in domain.split(separator: ".") {
+            if label.hasPrefix("-") || label.hasSuffix("-") { return "has a label starting or ending with '-'" }
+            if !label.allSatisfy({ ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" || $0 == "_" }) {
+                return "has characters other than a-z, 0-9, '-' and '_'"
+            }
+        }
+        return nil
+    }
+
+    private func location(_ node: Node?) -> SourceLocation {
+        SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1)
+    }
+
+    private func problem(_ node: Node?, _ message: String) -> RuleProblem {
+        RuleProblem(location: location(node), message: message)
+    }
+
+    private func yamlProblem(_ error: YamlError) -> RuleProblem {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return RuleProblem(location: SourceLocation(file: file, line: mark.line, column: mark.column), message: "YAML: \(problem)")
+        default:
+            return RuleProblem(location: SourceLocation(file: file, line: 1, column: 1), message: "YAML: \(error)")
+        }
+    }
+}

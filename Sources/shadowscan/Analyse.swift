@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import ShadowScanCore
+
+struct Analyse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyse",
+        abstract: "Analyse proxy logs: which catalogue services staff used, how often they were denied, how much data moved.",
+        discussion: """
+            PATH is a log file, a directory (read recursively, in sorted order) or - for standard input.
+            The format of each file is detected from its first lines unless --log-format is given.
+
+            Examples:
+              shadowscan analyse /var/log/squid/access.log
+              shadowscan analyse /var/log/squid/ --json report.json
+              zcat access.log.1.gz | shadowscan analyse - --json - > report.json
+            """,
+        aliases: ["analyze"]
+    )
+
+    @Argument(help: "Log files, directories, or - for standard input.")
+    var paths: [String]
+
+    @Option(name: .long, help: ArgumentHelp("Write the JSON report to FILE (- for standard output; the text summary then goes to standard error).", valueName: "FILE"))
+    var json: String?
+
+    @Option(name: .long, help: ArgumentHelp("The service catalogue folder (default: the project's Rules/).", valueName: "DIR"))
+    var rules: String?
+
+    @Option(name: .long, help: ArgumentHelp("auto, or one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "FORMAT"))
+    var logFormat: String = "auto"
+
+    @Option(name: .long, help: "Concurrent workers (default: active processor count).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: ArgumentHelp("Bytes read per block (default 4 MiB).", visibility: .hidden))
+    var blockSize: Int = 4 << 20
+
+    @Option(name: .long, help: "Rows per table in the text summary.")
+    var top: Int = 15
+
+    @Flag(name: .long, help: "Do not print the text summary.")
+    var quiet = false
+
+    func validate() throws {
+        if workers < 1 || workers > 256 { throw ValidationError("--workers must be between 1 and 256") }
+        if blockSize < 1 { throw ValidationError("--block-size must be positive") }
+        if logFormat != "auto" && LogFormat(rawValue: logFormat) == nil {
+            throw ValidationError("unknown --log-format '\(logFormat)'; expected auto or one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
+    }
+
+    func run() throws {
+        guard let rulesDirectory = rules ?? RulesLocator.defaultDirectory() else {
+            warn("error: no service catalogue found; pass --rules DIR or set SHADOWSCAN_RULES")
+            throw ExitCode(2)
+        }
+        let catalog: ServiceCatalog
+        do {
+            catalog = try RuleCatalogLoader.load(directory: rulesDirectory)
+        } catch {
+            warn(error.description)
+            warn("error: \(error.problems.count) problem(s) in the service catalogue \(rulesDirectory); nothing analysed")
+            throw ExitCode(2)
+        }
+
+        let options = AnalysisOptions(workers: workers, blockSize: blockSize, format: LogFormat(rawValue: logFormat))
+        let result = Analyzer(catalog: catalog, options: options).run(paths: paths)
+
+        if let json {
+            do {
+                try ReportWriter.write(JSONReport.document(result).serialized(), to: json)
+            } catch {
+                warn("error: cannot write \(json): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
+        if !quiet {
+            let summary = TextSummary.render(result, top: top)
+            if json == "-" { warn(summary) } else { print(summary, terminator: "") }
+        }
+        let problems = result.inputProblems
+        for problem in problems { warn("warning: \(problem)") }
+        if !problems.isEmpty { throw ExitCode(1) }
+    }
+}

@@ -6,34 +6,47 @@ import Yams
 /// Deliberately independent of ShadowScanCore's loader: the truth must not inherit the analyser's
 /// bugs. Unknown keys are ignored here; validating the catalogue is the analyser's job.
 public struct GeneratorCatalogue: Sendable {
+    /// An `upload` rule, kept as written (the generator never evaluates patterns).
+    public struct UploadRule: Sendable, Equatable {
+        public var methods: [String]
+        public var url: String?
+
+        public init(methods: [String], url: String? = nil) {
+            self.methods = methods.map { $0.uppercased() }
+            self.url = url
+        }
+    }
+
     public struct Service: Sendable, Equatable {
         public var id: String
         public var category: String
         /// Lower-cased domains (suffix match on label boundaries).
         public var domains: [String]
-        /// True when the service has `url` patterns: then only its `examples.match` are known to belong to it.
-        public var hasURLPatterns: Bool
-        /// Methods named by the service's `upload` rules (empty when it has none).
-        public var uploadMethods: Set<String>
+        /// The service's `url` patterns, as written. The generator only looks at whether there are any:
+        /// then only its `examples.match` are known to belong to it. (Kept for tests that recount.)
+        public var urlPatterns: [String]
+        public var uploadRules: [UploadRule]
         /// `examples.match`: URLs (scheme optional) or `host:port` CONNECT targets.
         public var matchExamples: [String]
         /// `examples.upload`: "METHOD URL" lines.
         public var uploadExamples: [String]
 
         public init(
-            id: String, category: String, domains: [String], hasURLPatterns: Bool = false,
-            uploadMethods: Set<String> = [], matchExamples: [String], uploadExamples: [String] = []
+            id: String, category: String, domains: [String], urlPatterns: [String] = [],
+            uploadRules: [UploadRule] = [], matchExamples: [String], uploadExamples: [String] = []
         ) {
             self.id = id
             self.category = category
             self.domains = domains.map { $0.lowercased() }
-            self.hasURLPatterns = hasURLPatterns
-            self.uploadMethods = uploadMethods
+            self.urlPatterns = urlPatterns
+            self.uploadRules = uploadRules
             self.matchExamples = matchExamples
             self.uploadExamples = uploadExamples
         }
 
-        public var hasUploadRules: Bool { !uploadMethods.isEmpty }
+        public var hasURLPatterns: Bool { !urlPatterns.isEmpty }
+        /// Methods named by the service's `upload` rules (empty when it has none).
+        public var uploadMethods: Set<String> { Set(uploadRules.flatMap(\.methods)) }
     }
 
     public var services: [Service]
@@ -79,19 +92,15 @@ public struct GeneratorCatalogue: Sendable {
                 throw CatalogueError.malformed(file, "service #\(index + 1) has no id")
             }
             let examples = map["examples"] as? [String: Any] ?? [:]
-            var uploadMethods: Set<String> = []
-            for rule in map["upload"] as? [Any] ?? [] {
-                for method in (rule as? [String: Any])?["methods"] as? [Any] ?? [] {
-                    uploadMethods.insert(scalar(method).uppercased())
-                }
+            let uploadRules = (map["upload"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }.map {
+                UploadRule(methods: strings($0["methods"]), url: $0["url"].map(scalar))
             }
-            let urlPatterns = map["url"] as? [Any] ?? []
             return Service(
                 id: id,
                 category: map["category"].map(scalar) ?? "",
                 domains: strings(map["domains"]),
-                hasURLPatterns: !urlPatterns.isEmpty,
-                uploadMethods: uploadMethods,
+                urlPatterns: strings(map["url"]),
+                uploadRules: uploadRules,
                 matchExamples: strings(examples["match"]),
                 uploadExamples: strings(examples["upload"])
             )

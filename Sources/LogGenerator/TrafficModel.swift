@@ -152,7 +152,7 @@ struct TrafficModel {
         } else {
             record.method = traffic.browseMethod!
             record.url = Bytes.https + host.name
-            _ = appendPath()
+            _ = appendPath(api: false)
         }
         if rng.chance(0.10) { setDenied(status: 403); return }
         if connect { setTunnel(peer: host.peer) } else {
@@ -171,7 +171,7 @@ struct TrafficModel {
             record.method = roll < 88 ? Bytes.get : roll < 95 ? Bytes.post : roll < 97 ? Bytes.head
                 : roll < 99 ? Bytes.options : Bytes.put
             record.url = (rng.chance(0.75) ? Bytes.http : Bytes.https) + host.name
-            mime = appendPath()
+            mime = appendPath(api: record.method != Bytes.get)
         }
         if rng.chance(denyRate) { setDenied(status: 403); return }
         if record.method == Bytes.connect { setTunnel(peer: host.peer); return }
@@ -275,7 +275,17 @@ struct TrafficModel {
     // MARK: Paths
 
     /// Appends a random path (and sometimes a query) to `record.url`; returns the matching MIME type.
-    private mutating func appendPath() -> [UInt8] {
+    /// `api`: an endpoint for POST/PUT/... rather than a page or asset.
+    private mutating func appendPath(api: Bool) -> [UInt8] {
+        if api {
+            record.url.append(contentsOf: rng.chance(0.5) ? "/api/v1/".utf8 : "/api/v2/".utf8)
+            record.url.append(contentsOf: Bytes.pathWords[rng.below(Bytes.pathWords.count)])
+            if rng.chance(0.5) {
+                record.url.append(UInt8(ascii: "/"))
+                record.url.appendDecimal(rng.below(100_000))
+            }
+            return Bytes.json
+        }
         let shape = rng.below(100)
         if shape < 12 {
             record.url.append(UInt8(ascii: "/"))

@@ -54,6 +54,8 @@ public enum RuleCatalogLoader {
 struct RuleFileReader {
     var problems: [RuleProblem] = []
     var services: [ServiceDefinition] = []
+    /// Every service's id and domains, also of services with other problems, for the checks across files.
+    private var claims: [(id: String?, domains: [String], location: SourceLocation)] = []
     private var file = ""
 
     static let serviceKeys: Set<String> = ["id", "name", "category", "risk", "personal", "domains", "url", "upload", "examples"]
@@ -152,6 +154,7 @@ struct RuleFileReader {
         } else {
             problems.append(problem(node, "missing key 'examples' (match / no_match URLs that the test suite runs)"))
         }
+        claims.append((id, domains, location(node)))
         guard problems.count == before, let id, let name, let category, let risk, let personal else { return }
         services.append(ServiceDefinition(
             id: id, name: name, category: category, risk: risk, personal: personal, domains: domains,
@@ -217,18 +220,21 @@ struct RuleFileReader {
     mutating func checkCatalogue() {
         var ids: [String: SourceLocation] = [:]
         var domains: [String: (String, SourceLocation)] = [:]
-        for service in services {
-            if let first = ids[service.id] {
-                problems.append(RuleProblem(location: service.location, message: "duplicate id '\(service.id)' (first defined at \(first))"))
-            } else {
-                ids[service.id] = service.location
-            }
-            for domain in service.domains {
-                if let (owner, loc) = domains[domain] {
-                    let who = owner == service.id ? "this service already" : "service '\(owner)'"
-                    problems.append(RuleProblem(location: service.location, message: "domain '\(domain)' is already claimed by \(who) (\(loc))"))
+        for claim in claims {
+            let id = claim.id ?? "?"
+            if let claimID = claim.id {
+                if let first = ids[claimID] {
+                    problems.append(RuleProblem(location: claim.location, message: "duplicate id '\(claimID)' (first defined at \(first))"))
                 } else {
-                    domains[domain] = (service.id, service.location)
+                    ids[claimID] = claim.location
+                }
+            }
+            for domain in claim.domains {
+                if let (owner, loc) = domains[domain] {
+                    let who = owner == id && loc == claim.location ? "this service already" : "service '\(owner)'"
+                    problems.append(RuleProblem(location: claim.location, message: "domain '\(domain)' is already claimed by \(who) (\(loc))"))
+                } else {
+                    domains[domain] = (id, claim.location)
                 }
             }
         }

@@ -64,7 +64,10 @@ public struct GeneratorCatalogue: Sendable {
 
     /// Loads every `*.yaml` file of `directory`, sorted by name (as the analyser does).
     public static func load(directory: URL) throws -> GeneratorCatalogue {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
+            throw CatalogueError.notADirectory(directory.path)
+        }
+        let names = entries
             .filter { $0.hasSuffix(".yaml") }
             .sorted()
         guard !names.isEmpty else { throw CatalogueError.empty(directory.path) }
@@ -139,11 +142,13 @@ public struct GeneratorCatalogue: Sendable {
 }
 
 public enum CatalogueError: Error, CustomStringConvertible {
+    case notADirectory(String)
     case empty(String)
     case malformed(String, String)
 
     public var description: String {
         switch self {
+        case .notADirectory(let dir): return "\(dir): not a readable directory"
         case .empty(let dir): return "\(dir): no *.yaml catalogue files"
         case .malformed(let file, let message): return "\(file): \(message)"
         }

@@ -82,7 +82,7 @@ public struct SquidLogGenerator: Sendable {
 
         var truth = TruthAccumulator(serviceCount: catalogue.services.count, format: options.format)
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(min(threshold, 64 << 20) + (2 << 20))
+        buffer.reserveCapacity(threshold == .max ? 1 << 20 : threshold + (2 << 20))
         var written = 0   // bytes already flushed
         var hasRecord = false
 
@@ -104,7 +104,8 @@ public struct SquidLogGenerator: Sendable {
                 MalformedWriter.appendOversized(to: &buffer, rng: &malformedRandom)
                 truth.addMalformed(.oversized)
             } else if malformedRandom.chance(options.malformedRate) {
-                let kind = writeMalformed(to: &buffer, hasRecord: hasRecord, rng: &malformedRandom, model: model)
+                let kind = writeMalformed(to: &buffer, after: hasRecord ? model.record : nil,
+                                          rng: &malformedRandom)
                 truth.addMalformed(kind)
             } else {
                 let facts = model.next()
@@ -138,17 +139,17 @@ public struct SquidLogGenerator: Sendable {
         (0..<options.oversized).map { _ in rng.unit() }.sorted(by: >)
     }
 
-    private func writeMalformed(to buffer: inout [UInt8], hasRecord: Bool, rng: inout SeededRandom,
-                                model: TrafficModel) -> MalformedKind {
+    private func writeMalformed(to buffer: inout [UInt8], after lastRecord: SquidRecord?,
+                                rng: inout SeededRandom) -> MalformedKind {
         let roll = rng.below(100)
         switch roll {
         case 0..<30:
             MalformedWriter.appendGarbage(to: &buffer, rng: &rng)
             return .garbage
-        case 30..<65 where hasRecord:
+        case 30..<65 where lastRecord != nil:
             // The previous record again, cut short (as when a writer dies mid-line).
             var line: [UInt8] = []
-            SquidLineWriter.append(model.record, format: options.format, to: &line)
+            SquidLineWriter.append(lastRecord!, format: options.format, to: &line)
             MalformedWriter.appendTruncated(line[...], fields: rng.int(1...4), to: &buffer)
             return .truncated
         case 30..<85:

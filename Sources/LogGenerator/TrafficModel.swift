@@ -30,7 +30,7 @@ struct TrafficModel {
         self.population = population
         format = options.format
         serviceRate = options.serviceRate
-        // A seeded weekday morning in November 2026.
+        // A seeded early morning between 2 and 20 November 2026 (weekdays and weekends).
         let day = 2 + self.rng.below(19)
         clockMillis = CivilTime.epochSeconds(year: 2026, month: 11, day: day, hour: 6, minute: self.rng.below(60)) * 1000
             + Int64(self.rng.below(60_000))

@@ -10,8 +10,8 @@ struct LogGen: ParsableCommand {
         abstract: "Generate a realistic Squid access log with the exact truth an analyser must report.",
         discussion: """
         Same seed and options give byte-identical output. Exactly one of --size and --lines is required.
-        Example: shadowscan-loggen --rules Rules --seed 42 --size 1GiB --format squid-native \\
-                 --out access.log --truth truth.json
+
+        Example: shadowscan-loggen --seed 42 --size 1GiB --out access.log --truth truth.json
         """
     )
 

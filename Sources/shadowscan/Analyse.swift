@@ -42,6 +42,9 @@ struct Analyse: ParsableCommand {
     @Flag(name: .long, help: "Do not print the text summary.")
     var quiet = false
 
+    @Flag(name: .long, help: "Print how long each phase took, and the throughput, to standard error.")
+    var timings = false
+
     func validate() throws {
         if workers < 1 || workers > 256 { throw ValidationError("--workers must be between 1 and 256") }
         if blockSize < 1 { throw ValidationError("--block-size must be positive") }
@@ -52,6 +55,7 @@ struct Analyse: ParsableCommand {
     }
 
     func run() throws {
+        let started = Date()
         guard let rulesDirectory = rules ?? RulesLocator.defaultDirectory() else {
             warn("error: no service catalogue found; pass --rules DIR or set SHADOWSCAN_RULES")
             throw ExitCode(2)
@@ -65,9 +69,17 @@ struct Analyse: ParsableCommand {
             throw ExitCode(2)
         }
 
+        let loaded = Date()
         let options = AnalysisOptions(workers: workers, blockSize: blockSize, format: LogFormat(rawValue: logFormat))
         let result = Analyzer(catalog: catalog, options: options).run(paths: paths)
 
+        if timings {
+            let mb = Double(result.totals.inputBytes) / 1e6
+            warn(String(format: "timings: rules %.3f s, stream %.3f s (%.0f MB/s, %.0f lines/s, %d workers), merge %.3f s; chunks per worker: ",
+                        loaded.timeIntervalSince(started), result.streamSeconds, mb / max(result.streamSeconds, 1e-9),
+                        Double(result.totals.lines) / max(result.streamSeconds, 1e-9), result.workers, result.mergeSeconds)
+                 + result.chunksPerWorker.map(String.init).joined(separator: "/"))
+        }
         if let json {
             do {
                 try ReportWriter.write(JSONReport.document(result).serialized(), to: json)

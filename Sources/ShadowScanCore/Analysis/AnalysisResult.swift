@@ -88,6 +88,12 @@ public struct AnalysisResult: Sendable {
     public var unknownDomains: [UnknownDomain] = []
     public var workers = 1
     public var patternsUseJIT = true
+    /// How long the streaming pass and the merge took, for `--timings` (never in reports: they differ
+    /// from run to run).
+    public var streamSeconds = 0.0
+    public var mergeSeconds = 0.0
+    /// Chunks each worker processed (how evenly the work spread).
+    public var chunksPerWorker: [Int] = []
 
     /// Inputs that could not be read or were skipped: the run's exit status is 1 when there are any.
     public var inputProblems: [InputProblem] {

@@ -45,6 +45,7 @@ public final class Analyzer: Sendable {
     }
 
     public func run(_ sources: [InputSource]) -> AnalysisResult {
+        let started = DispatchTime.now()
         let workers = options.workers
         let capacity = ChunkReader.bufferCapacity(blockSize: options.blockSize, maxLineLength: options.maxLineLength)
         let pool = BufferPool(count: workers + 2, capacity: capacity)
@@ -76,7 +77,11 @@ public final class Analyzer: Sendable {
             }
         }
         readerDone.wait()
-        return ResultMerger(catalog: catalog, sources: sources, outcomes: outcomes.values, workers: aggregates).merge()
+        let streamed = DispatchTime.now()
+        var result = ResultMerger(catalog: catalog, sources: sources, outcomes: outcomes.values, workers: aggregates).merge()
+        result.streamSeconds = Double(streamed.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        result.mergeSeconds = Double(DispatchTime.now().uptimeNanoseconds - streamed.uptimeNanoseconds) / 1e9
+        return result
     }
 }
 

@@ -46,6 +46,39 @@ struct ByteInterner {
         return id
     }
 
+    /// Interns `key` lower-cased, under a hash the caller computed over its lower-cased bytes (the
+    /// domain index's suffix hash). Use either this or `intern(_:limit:)` on one table, never both.
+    @inline(__always)
+    mutating func intern(folding key: UnsafeRawBufferPointer, hash h: UInt64, limit: Int) -> Int32 {
+        let n = min(key.count, maxKeyLength)
+        var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            let id = Int(entry - 1)
+            if hashes[id] == h && equalFolded(id, key, n) { return Int32(id) }
+            slot = (slot + 1) & mask
+        }
+        if hashes.count >= limit { return -1 }
+        let id = Int32(hashes.count)
+        hashes.append(h)
+        for k in 0..<n { arena.append(DomainSuffixIndex.lower(key[k])) }
+        offsets.append(Int32(arena.count))
+        slots[slot] = id + 1
+        if hashes.count * 2 > slots.count { grow() }
+        return id
+    }
+
+    @inline(__always)
+    private func equalFolded(_ id: Int, _ key: UnsafeRawBufferPointer, _ n: Int) -> Bool {
+        let start = Int(offsets[id])
+        guard Int(offsets[id + 1]) - start == n else { return false }
+        return arena.withUnsafeBufferPointer { a in
+            for k in 0..<n where a[start + k] != DomainSuffixIndex.lower(key[k]) { return false }
+            return true
+        }
+    }
+
     @inline(__always)
     private func equal(_ id: Int, _ key: UnsafeRawBufferPointer, _ n: Int) -> Bool {
         let start = Int(offsets[id])

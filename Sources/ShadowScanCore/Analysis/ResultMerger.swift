@@ -9,6 +9,7 @@ struct ResultMerger {
     func merge() -> AnalysisResult {
         var result = AnalysisResult()
         result.workers = workers.count
+        result.chunksPerWorker = workers.map(\.tallies.chunks.count)
         result.patternsUseJIT = catalog.usesJIT
         mergeInputs(into: &result)
 
@@ -23,7 +24,7 @@ struct ResultMerger {
         var domainCounters: [DomainCounters] = []
         var domainUsers = Set<UInt64>()
 
-        for worker in workers {
+        for worker in workers.map(\.tallies) {
             var localToGlobalUser = [Int](repeating: 0, count: worker.users.count)
             for local in 0..<worker.users.count {
                 let bytes = worker.users.bytes(of: Int32(local))
@@ -40,8 +41,8 @@ struct ResultMerger {
                 userCounters[g].denied += worker.userCounters[local].denied
             }
             for (s, counters) in worker.services.enumerated() { serviceCounters[s].merge(counters) }
-            for pair in worker.serviceUsers {
-                serviceUsers.insert(pair & 0xFFFF_FFFF_0000_0000 | UInt64(localToGlobalUser[Int(pair & 0xFFFF_FFFF)]))
+            worker.serviceUsers.forEach { service, user in
+                serviceUsers.insert(UInt64(service) << 32 | UInt64(localToGlobalUser[Int(user)]))
             }
             var localToGlobalDomain = [Int](repeating: 0, count: worker.domains.count)
             for local in 0..<worker.domains.count {
@@ -57,10 +58,8 @@ struct ResultMerger {
                 domainCounters[g].requests += worker.domainCounters[local].requests
                 domainCounters[g].bytes += worker.domainCounters[local].bytes
             }
-            for pair in worker.domainUsers {
-                let domain = localToGlobalDomain[Int(pair >> 32)]
-                let user = localToGlobalUser[Int(pair & 0xFFFF_FFFF)]
-                domainUsers.insert(UInt64(domain) << 32 | UInt64(user))
+            worker.domainUsers.forEach { domain, user in
+                domainUsers.insert(UInt64(localToGlobalDomain[Int(domain)]) << 32 | UInt64(localToGlobalUser[Int(user)]))
             }
             result.totals.records += worker.records
             result.totals.matched += worker.matched
@@ -129,7 +128,7 @@ struct ResultMerger {
             AnalysisResult.Input(path: source.path, format: outcome.format, detection: outcome.detection,
                                  bytes: Int64(outcome.bytesRead), problem: outcome.problem)
         }
-        let chunks = workers.flatMap(\.chunks).sorted { ($0.input, $0.sequence) < ($1.input, $1.sequence) }
+        let chunks = workers.flatMap(\.tallies.chunks).sorted { ($0.input, $0.sequence) < ($1.input, $1.sequence) }
         for chunk in chunks {
             let i = Int(chunk.input)
             let offset = inputs[i].lines

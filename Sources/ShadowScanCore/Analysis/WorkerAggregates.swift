@@ -34,6 +34,8 @@ struct UserCounters {
 struct DomainCounters {
     var requests: Int64 = 0
     var bytes: Int64 = 0
+    /// The identity of the previous request, so a run of requests by one user inserts one pair.
+    var lastUser: Int32 = -1
 }
 
 /// Line accounting for one chunk, put back in input order at merge time to number malformed lines.
@@ -57,9 +59,26 @@ struct ChunkStats {
     }
 }
 
-/// Everything one worker counts. No locks: one worker owns it; the pipeline merges all of them once.
+/// Everything one worker counts. One worker owns it, so there are no locks; the pipeline merges all of
+/// them once. The counters live in a struct that `process` moves into a local for the duration of a
+/// chunk, so the hot loop touches no class storage (and pays no dynamic exclusivity checks).
 final class WorkerAggregates {
-    let catalog: ServiceCatalog
+    var tallies: WorkerTallies
+
+    init(catalog: ServiceCatalog, maxLineLength: Int, maxUnknownDomains: Int) {
+        tallies = WorkerTallies(matcher: ServiceMatcher(catalog: catalog), maxLineLength: maxLineLength,
+                                maxUnknownDomains: maxUnknownDomains, serviceCount: catalog.services.count)
+    }
+
+    func process(_ item: WorkItem) {
+        var local = WorkerTallies.placeholder
+        swap(&local, &tallies)
+        local.process(item)
+        swap(&local, &tallies)
+    }
+}
+
+struct WorkerTallies {
     let matcher: ServiceMatcher
     let maxLineLength: Int
     let maxUnknownDomains: Int
@@ -67,12 +86,12 @@ final class WorkerAggregates {
     var services: [ServiceCounters]
     var users = ByteInterner(capacity: 4096)
     var userCounters: [UserCounters] = []
-    /// (service << 32 | user) pairs: distinct identities per service.
-    var serviceUsers = Set<UInt64>()
+    /// (service, user) pairs: distinct identities per service.
+    var serviceUsers = DistinctPairs()
     var domains = ByteInterner(capacity: 4096)
     var domainCounters: [DomainCounters] = []
-    /// (domain << 32 | user) pairs: distinct identities per unknown domain.
-    var domainUsers = Set<UInt64>()
+    /// (domain, user) pairs: distinct identities per unknown domain.
+    var domainUsers = DistinctPairs()
     var chunks: [ChunkStats] = []
 
     var records: Int64 = 0
@@ -80,20 +99,19 @@ final class WorkerAggregates {
     var bytes: Int64 = 0
     var bytesOut: Int64 = 0
     var unknownDomainOverflow: Int64 = 0
-    /// Scratch for lower-casing a domain before interning it.
-    private var domainScratch = [UInt8](repeating: 0, count: 256)
 
-    init(catalog: ServiceCatalog, maxLineLength: Int, maxUnknownDomains: Int) {
-        self.catalog = catalog
-        self.matcher = ServiceMatcher(catalog: catalog)
+    init(matcher: ServiceMatcher, maxLineLength: Int, maxUnknownDomains: Int, serviceCount: Int) {
+        self.matcher = matcher
         self.maxLineLength = maxLineLength
         self.maxUnknownDomains = maxUnknownDomains
-        self.services = Array(repeating: ServiceCounters(), count: catalog.services.count)
-        serviceUsers.reserveCapacity(4096)
-        domainUsers.reserveCapacity(1 << 16)
+        self.services = Array(repeating: ServiceCounters(), count: serviceCount)
     }
 
-    func process(_ item: WorkItem) {
+    /// An empty value to swap in while a worker's real tallies are out in a local.
+    nonisolated(unsafe) static let placeholder = WorkerTallies(
+        matcher: ServiceMatcher(catalog: try! ServiceCatalog(services: [])), maxLineLength: 0, maxUnknownDomains: 0, serviceCount: 0)
+
+    mutating func process(_ item: WorkItem) {
         var stats = ChunkStats(input: item.input, sequence: item.sequence)
         guard let buffer = item.buffer else {
             stats.lines = 1
@@ -113,7 +131,7 @@ final class WorkerAggregates {
     /// The hot loop: split the chunk into lines, parse, match, count. Generic so each parser is
     /// specialised; nothing here allocates per line.
     @inline(__always)
-    private func processLines<P: LogLineParser>(_ chunk: UnsafeRawBufferPointer, _ parser: P, _ stats: inout ChunkStats) {
+    private mutating func processLines<P: LogLineParser>(_ chunk: UnsafeRawBufferPointer, _ parser: P, _ stats: inout ChunkStats) {
         guard let base = chunk.baseAddress else { return }
         var record = ProxyRecord()
         var position = 0
@@ -142,20 +160,23 @@ final class WorkerAggregates {
     }
 
     @inline(__always)
-    private func tally(_ record: ProxyRecord, _ line: UnsafeRawBufferPointer) {
+    private mutating func tally(_ record: ProxyRecord, _ line: UnsafeRawBufferPointer) {
         records += 1
         bytes += record.bytesToClient
         if record.bytesFromClient > 0 { bytesOut += record.bytesFromClient }
         let host = UnsafeRawBufferPointer(rebasing: line[record.host.start..<record.host.end])
         guard host.count > 0 && host.count <= 253 else { return }
         let url = UnsafeRawBufferPointer(rebasing: line[record.url.start..<record.url.end])
-        let (service, catalogueHost) = matcher.match(host: host, url: url)
+        var suffixes = HostSuffixes()
+        let (service, catalogueHost) = matcher.match(host: host, url: url, suffixes: &suffixes)
         let identitySpan = record.user.isEmpty ? record.client : record.user
         let identity = UnsafeRawBufferPointer(rebasing: line[identitySpan.start..<identitySpan.end])
 
         if service >= 0 {
             matched += 1
             let s = Int(service)
+            let method = UnsafeRawBufferPointer(rebasing: line[record.method.start..<record.method.end])
+            let upload = matcher.isUpload(service: service, method: method, url: url)
             services.withUnsafeMutableBufferPointer { services in
                 services[s].requests += 1
                 switch record.action {
@@ -169,32 +190,33 @@ final class WorkerAggregates {
                     services[s].bytesOutKnown += 1
                 }
                 if record.hostOnly { services[s].hostOnly += 1 }
+                if upload { services[s].uploads += 1 }
                 if record.timeMillis < services[s].firstSeen { services[s].firstSeen = record.timeMillis }
                 if record.timeMillis > services[s].lastSeen { services[s].lastSeen = record.timeMillis }
             }
-            let method = UnsafeRawBufferPointer(rebasing: line[record.method.start..<record.method.end])
-            if matcher.isUpload(service: service, method: method, url: url) { services[s].uploads += 1 }
             let user = internUser(identity)
             userCounters[Int(user)].requests += 1
             if record.action == .denied { userCounters[Int(user)].denied += 1 }
-            serviceUsers.insert(UInt64(service) << 32 | UInt64(user))
-        } else if !catalogueHost, let start = RegistrableDomain.start(of: host) {
-            let length = host.count - start
-            let domain: Int32 = domainScratch.withUnsafeMutableBytes { scratch in
-                for k in 0..<length { scratch[k] = DomainSuffixIndex.lower(host[start + k]) }
-                return domains.intern(UnsafeRawBufferPointer(rebasing: scratch[0..<length]), limit: maxUnknownDomains)
-            }
+            serviceUsers.insert(row: service, column: user)
+        } else if !catalogueHost, let which = RegistrableDomain.suffixIndex(of: host, suffixes) {
+            let (start, hash) = which == 1 ? (suffixes.start.1, suffixes.hash.1) : (suffixes.start.2, suffixes.hash.2)
+            let domain = domains.intern(folding: UnsafeRawBufferPointer(rebasing: host[start...]), hash: hash, limit: maxUnknownDomains)
             guard domain >= 0 else { unknownDomainOverflow += 1; return }
-            if Int(domain) == domainCounters.count { domainCounters.append(DomainCounters()) }
-            domainCounters[Int(domain)].requests += 1
-            domainCounters[Int(domain)].bytes += record.bytesToClient
+            let d = Int(domain)
+            if d == domainCounters.count { domainCounters.append(DomainCounters()) }
             let user = internUser(identity)
-            domainUsers.insert(UInt64(domain) << 32 | UInt64(user))
+            let repeatUser = domainCounters.withUnsafeMutableBufferPointer { counters in
+                counters[d].requests += 1
+                counters[d].bytes += record.bytesToClient
+                defer { counters[d].lastUser = user }
+                return counters[d].lastUser == user
+            }
+            if !repeatUser { domainUsers.insert(row: domain, column: user) }
         }
     }
 
     @inline(__always)
-    private func internUser(_ identity: UnsafeRawBufferPointer) -> Int32 {
+    private mutating func internUser(_ identity: UnsafeRawBufferPointer) -> Int32 {
         let user = users.intern(identity)
         if Int(user) == userCounters.count { userCounters.append(UserCounters()) }
         return user

@@ -12,13 +12,13 @@ public struct SquidNativeParser: LogLineParser {
     @inline(__always)
     public func parse(_ line: UnsafeRawBufferPointer, into record: inout ProxyRecord) -> Bool {
         var cursor = FieldCursor(line)
-        guard let timeField = cursor.next(), let millis = line.parseEpochMillis(timeField),
-              let elapsed = cursor.next(), line.parseUInt(elapsed) != nil,
-              let client = cursor.next(),
-              let codeStatus = cursor.next(),
-              let size = cursor.next(), let bytes = line.parseUInt(size),
-              let method = cursor.next(),
-              let url = cursor.next()
+        guard let timeField = cursor.nextSpaceSeparated(), let millis = line.parseEpochMillis(timeField),
+              let elapsed = cursor.nextSpaceSeparated(), line.parseUInt(elapsed) != nil,
+              let client = cursor.nextSpaceSeparated(),
+              let codeStatus = cursor.nextSpaceSeparated(),
+              let size = cursor.nextSpaceSeparated(), let bytes = line.parseUInt(size),
+              let method = cursor.nextSpaceSeparated(),
+              let url = cursor.nextSpaceSeparated()
         else { return false }
 
         // "%Ss/%03>Hs": result code, slash, three-digit status.
@@ -38,7 +38,7 @@ public struct SquidNativeParser: LogLineParser {
         record.bytesToClient = bytes
         record.method = method
         record.url = url
-        if let user = cursor.next(), !(user.count == 1 && line[user.start] == ASCII.dash) {
+        if let user = cursor.nextSpaceSeparated(), !(user.count == 1 && line[user.start] == ASCII.dash) {
             record.user = user
         }
         // A request without a host (Squid's `NONE_NONE/400 GET /favicon.ico`) is still a record.

@@ -38,6 +38,15 @@ public struct DomainSuffixIndex: Sendable {
         count = inserted
     }
 
+    /// A copy with its own storage. Workers each take one: reading arrays shared between threads costs
+    /// atomic reference counting on the same cache lines from every core.
+    func privateCopy() -> DomainSuffixIndex {
+        var copy = self
+        copy.slots = slots.withUnsafeBufferPointer { Array($0) }
+        copy.arena = arena.withUnsafeBufferPointer { Array($0) }
+        return copy
+    }
+
     /// Hash of `bytes[from...]`, computed right to left (FNV-1a over the reversed, lower-cased bytes).
     @inline(__always)
     static func suffixHash(_ bytes: UnsafeRawBufferPointer, from: Int) -> UInt64 {
@@ -57,11 +66,21 @@ public struct DomainSuffixIndex: Sendable {
     /// or -1. `host` must not carry a port or a trailing dot.
     @inline(__always)
     public func longestSuffixMatch(_ host: UnsafeRawBufferPointer) -> Int32 {
+        var suffixes = HostSuffixes()
+        return lookup(host, suffixes: &suffixes)
+    }
+
+    /// As `longestSuffixMatch`, also handing back the start and hash of the host's last three label
+    /// suffixes (`com`, `example.com`, `www.example.com`), which the caller reuses to group unknown
+    /// hosts by registrable domain without hashing again.
+    @inline(__always)
+    func lookup(_ host: UnsafeRawBufferPointer, suffixes: inout HostSuffixes) -> Int32 {
         let n = host.count
         guard n > 0 else { return -1 }
         var best: Int32 = -1
         var h: UInt64 = 0xcbf29ce484222325
         var i = n
+        var found = 0
         return slots.withUnsafeBufferPointer { slots in
             arena.withUnsafeBufferPointer { arena in
                 while i > 0 {
@@ -70,6 +89,13 @@ public struct DomainSuffixIndex: Sendable {
                     h = (h ^ UInt64(Self.lower(b))) &* 0x100000001b3
                     // A suffix starting at i is a candidate when i is the host's start or follows a dot.
                     if i == 0 || host[i - 1] == 0x2E {
+                        switch found {
+                        case 0: suffixes.start.0 = i; suffixes.hash.0 = h
+                        case 1: suffixes.start.1 = i; suffixes.hash.1 = h
+                        case 2: suffixes.start.2 = i; suffixes.hash.2 = h
+                        default: break
+                        }
+                        found += 1
                         let length = n - i
                         var slot = Int(truncatingIfNeeded: h) & mask
                         while slots[slot].length >= 0 {
@@ -82,6 +108,7 @@ public struct DomainSuffixIndex: Sendable {
                         }
                     }
                 }
+                suffixes.count = found
                 return best
             }
         }
@@ -92,4 +119,11 @@ public struct DomainSuffixIndex: Sendable {
         for k in 0..<length where lower(host[at + k]) != arena[offset + k] { return false }
         return true
     }
+}
+
+/// The last three label suffixes of a host, from the right: starts and case-folded suffix hashes.
+struct HostSuffixes {
+    var count = 0
+    var start = (0, 0, 0)
+    var hash: (UInt64, UInt64, UInt64) = (0, 0, 0)
 }

@@ -3,6 +3,21 @@
 /// last two labels, or three under a two-letter country code whose second level is a common public
 /// one (co, com, gov, ac, org, net, edu, ...). IP literals have none.
 enum RegistrableDomain {
+    /// Which of the host's last label suffixes is the registrable domain (1: two labels, 2: three
+    /// labels), or nil for IP literals and single labels. Uses the suffixes the matcher found.
+    @inline(__always)
+    static func suffixIndex(of host: UnsafeRawBufferPointer, _ suffixes: HostSuffixes) -> Int? {
+        let n = host.count
+        guard suffixes.count >= 2, n > 0 else { return nil }
+        if ASCII.isDigit(host[n - 1]) { return nil }        // IPv4 literal (no TLD ends in a digit)
+        let tldLength = n - suffixes.start.0
+        if tldLength == 2 && suffixes.count >= 3 {
+            let sldStart = suffixes.start.1
+            if isPublicSecondLevel(host, sldStart, suffixes.start.0 - 1 - sldStart) { return 2 }
+        }
+        return 1
+    }
+
     /// The start offset of the registrable domain in `host`, or nil (IP literal, single label).
     @inline(__always)
     static func start(of host: UnsafeRawBufferPointer) -> Int? {

@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "ShadowScanCoreTests", dependencies: ["ShadowScanCore", "LogGenerator"]),
         .testTarget(name: "LogGeneratorTests", dependencies: ["LogGenerator"]),
-        .testTarget(name: "ShadowScanCLITests", dependencies: ["LogGenerator"]),
+        .testTarget(name: "ShadowScanCLITests", dependencies: ["LogGenerator", "shadowscan", "shadowscan-loggen"]),
     ],
     swiftLanguageModes: [.v6]
 )

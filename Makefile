@@ -1,0 +1,30 @@
+# ShadowScan: `make demo` analyses the bundled samples, `make test` runs the whole test suite.
+# Both install Debian's libpcre2-dev first if it is missing (as root, or through sudo).
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SWIFT ?= swift
+
+.PHONY: demo test deps build release bench samples clean
+
+deps:
+	@dpkg -s libpcre2-dev >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpcre2-dev pkg-config; }
+
+build: deps
+	$(SWIFT) build --product shadowscan
+
+release: deps
+	$(SWIFT) build -c release --product shadowscan
+
+demo: build
+	.build/debug/shadowscan analyse SampleLogs/ --json .build/demo-report.json
+	@echo "JSON report written to .build/demo-report.json"
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	scripts/bench.sh
+
+clean:
+	rm -rf .build

@@ -122,8 +122,7 @@ struct WorkerTallies {
         let chunk = UnsafeRawBufferPointer(start: buffer.memory.baseAddress! + item.offset, count: item.length)
         switch item.format {
         case .squidNative: processLines(chunk, SquidNativeParser(), &stats)
-        case .squidCommon: processLines(chunk, SquidCommonParser(combined: false), &stats)
-        case .squidCombined: processLines(chunk, SquidCommonParser(combined: true), &stats)
+        case .squidCommon, .squidCombined: processLines(chunk, SquidCommonParser(), &stats)
         }
         chunks.append(stats)
     }

@@ -208,17 +208,14 @@ extension UnsafeRawBufferPointer {
                 port = Int32(truncatingIfNeeded: parseUInt(ByteSpan(start: c + 2, count: authorityEnd - c - 2)) ?? 0)
             }
         } else {
-            var c = authorityEnd
-            while c > hostStart {
-                c -= 1
-                if self[c] == ASCII.colon {
-                    if let p = parseUInt(ByteSpan(start: c + 1, count: authorityEnd - c - 1)), p < 65536 {
-                        port = Int32(p)
-                        hostEnd = c
-                    }
-                    break
-                }
-                if !ASCII.isDigit(self[c]) { break }
+            // A colon in an unbracketed authority must introduce a numeric port; anything else
+            // (`error:transaction-end-before-headers`) has no host.
+            var c = hostStart
+            while c < authorityEnd && self[c] != ASCII.colon { c += 1 }
+            if c < authorityEnd {
+                guard let p = parseUInt(ByteSpan(start: c + 1, count: authorityEnd - c - 1)), p < 65536 else { return false }
+                port = Int32(p)
+                hostEnd = c
             }
         }
         // A fully qualified host may end with a dot.

@@ -28,7 +28,7 @@ public enum FormatDetector {
         var best: Detection?
         var record = ProxyRecord()
         for format in preference {
-            let parser = format.parser
+            let parser = format.detectionParser
             let parsed = lines.reduce(0) { $0 + (parser.parse($1, into: &record) ? 1 : 0) }
             if parsed > (best?.parsedLines ?? 0) {
                 best = Detection(format: format, parsedLines: parsed, sampledLines: lines.count)
@@ -50,12 +50,16 @@ public enum FormatDetector {
 }
 
 extension LogFormat {
-    /// The parser for this format, as an existential: for detection and tools, not the hot loop.
+    /// The parser for this format, as an existential: for tools, not the hot loop.
     public var parser: any LogLineParser {
         switch self {
         case .squidNative: return SquidNativeParser()
-        case .squidCommon: return SquidCommonParser(combined: false)
-        case .squidCombined: return SquidCommonParser(combined: true)
+        case .squidCommon, .squidCombined: return SquidCommonParser()
         }
+    }
+
+    /// The parser detection tries: stricter where two formats share a parser.
+    var detectionParser: any LogLineParser {
+        self == .squidCombined ? SquidCommonParser(requireUserAgent: true) : parser
     }
 }

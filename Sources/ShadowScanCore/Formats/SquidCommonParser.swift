@@ -5,11 +5,15 @@
 /// 10.1.2.3 - jsmith [02/Nov/2026:07:00:01 +0000] "GET http://www.example.com/ HTTP/1.1" 200 5123 TCP_MISS:HIER_DIRECT
 /// ```
 /// `%Ss:%Sh` is optional (Apache-style common logs omit it); without it a 403 cannot be told apart from an
-/// origin server's refusal, so the record counts as allowed.
+/// origin server's refusal, so the record counts as allowed. Squid's own `combined` writes `%Ss:%Sh`
+/// after the user agent; other setups write it before the referer. Both are read, and one file may mix
+/// common and combined lines (the corpus has one that does).
 public struct SquidCommonParser: LogLineParser {
     public static let format = LogFormat.squidCommon
-    public let combined: Bool
-    public init(combined: Bool) { self.combined = combined }
+    /// Reject lines without the quoted referer and user agent: used to tell combined from common when
+    /// detecting a file's format, never to read one.
+    public let requireUserAgent: Bool
+    public init(requireUserAgent: Bool = false) { self.requireUserAgent = requireUserAgent }
 
     public func parse(_ line: UnsafeRawBufferPointer, into record: inout ProxyRecord) -> Bool {
         var cursor = FieldCursor(line)
@@ -41,26 +45,31 @@ public struct SquidCommonParser: LogLineParser {
         if let bytes = line.parseUInt(sizeField) { record.bytesToClient = bytes }
         else if !(sizeField.count == 1 && line[sizeField.start] == ASCII.dash) { return false }
 
+        readResultCode(&cursor, line, &record)
         let mark = cursor.position
-        if let codeHier = cursor.next(), line[codeHier.start] != ASCII.quote {
-            var colon = codeHier.start
-            while colon < codeHier.end && line[colon] != ASCII.colon { colon += 1 }
-            let code = ByteSpan(start: codeHier.start, count: colon - codeHier.start)
-            record.resultCode = code
-            record.action = SquidResultCode.action(line: line, code: code, status: record.status)
-        } else {
-            cursor.position = mark
-        }
-        if combined {
-            guard cursor.expect(ASCII.quote), cursor.quotedRest() != nil,
-                  cursor.expect(ASCII.quote), let agent = cursor.quotedRest()
-            else { return false }
+        if cursor.expect(ASCII.quote), cursor.quotedRest() != nil, cursor.expect(ASCII.quote), let agent = cursor.quotedRest() {
             if !(agent.count == 1 && line[agent.start] == ASCII.dash) { record.userAgent = agent }
+            if record.resultCode.isEmpty { readResultCode(&cursor, line, &record) }
+        } else {
+            if requireUserAgent { return false }
+            cursor.position = mark
         }
         // A request without a host (Squid's `NONE_NONE/400 GET /favicon.ico`) is still a record.
         _ = line.splitURL(url, into: &record)
         record.hostOnly = line.equals(method, "CONNECT")
         return true
+    }
+
+    /// An optional `%Ss:%Sh` field at the cursor; leaves the cursor alone when the next field is quoted.
+    @inline(__always)
+    private func readResultCode(_ cursor: inout FieldCursor, _ line: UnsafeRawBufferPointer, _ record: inout ProxyRecord) {
+        let mark = cursor.position
+        guard let codeHier = cursor.next(), line[codeHier.start] != ASCII.quote else { cursor.position = mark; return }
+        var colon = codeHier.start
+        while colon < codeHier.end && line[colon] != ASCII.colon { colon += 1 }
+        let code = ByteSpan(start: codeHier.start, count: colon - codeHier.start)
+        record.resultCode = code
+        record.action = SquidResultCode.action(line: line, code: code, status: record.status)
     }
 
     /// `%tl`: `02/Nov/2026:07:00:01 +0100` → UTC milliseconds.

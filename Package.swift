@@ -38,7 +38,7 @@ let package = Package(
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "ShadowScanCoreTests", dependencies: ["ShadowScanCore", "LogGenerator"]),
-        .testTarget(name: "LogGeneratorTests", dependencies: ["LogGenerator"]),
+        .testTarget(name: "LogGeneratorTests", dependencies: ["LogGenerator"], exclude: ["Fixtures"]),
         .testTarget(name: "ShadowScanCLITests", dependencies: ["LogGenerator", "shadowscan", "shadowscan-loggen"]),
     ],
     swiftLanguageModes: [.v6]

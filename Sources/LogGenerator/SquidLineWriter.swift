@@ -56,7 +56,7 @@ enum SquidLineWriter {
             out.append(space)
             out.append(contentsOf: r.mime)
         case .common, .combined:
-            // %>a %[ui %[un [%tl] "%rm %ru HTTP/%rv" %>Hs %<st %Ss:%Sh
+            // %>a %[ui %[un [%tl] "%rm %ru HTTP/%rv" %>Hs %<st ["referer" "user agent"] %Ss:%Sh
             out.append(contentsOf: r.client)
             out.append(contentsOf: " - ".utf8)
             out.append(contentsOf: r.user)
@@ -72,18 +72,18 @@ enum SquidLineWriter {
             out.appendDecimal(r.status)
             out.append(space)
             out.appendDecimal(r.bytes)
-            out.append(space)
-            out.append(contentsOf: r.resultCode)
-            out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: r.hierarchy)
             if format == .combined {
-                // ... "%{Referer}>h" "%{User-Agent}>h"
+                // Squid's `logformat combined`: ... %<st "%{Referer}>h" "%{User-Agent}>h" %Ss:%Sh
                 out.append(contentsOf: " \"".utf8)
                 out.append(contentsOf: r.referer)
                 out.append(contentsOf: "\" \"".utf8)
                 out.append(contentsOf: r.userAgent)
                 out.append(quote)
             }
+            out.append(space)
+            out.append(contentsOf: r.resultCode)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: r.hierarchy)
         }
         out.append(UInt8(ascii: "\n"))
     }

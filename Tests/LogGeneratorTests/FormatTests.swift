@@ -102,7 +102,7 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(String(decoding: out, as: UTF8.self), """
             1794038400.123    245 10.1.2.3 TCP_MISS/200 5123 GET http://www.example.com/a.html jsmith HIER_DIRECT/93.184.216.34 text/html
             10.1.2.3 - jsmith [07/Nov/2026:08:00:00 +0000] "GET http://www.example.com/a.html HTTP/1.1" 200 5123 TCP_MISS:HIER_DIRECT
-            10.1.2.3 - jsmith [07/Nov/2026:08:00:00 +0000] "GET http://www.example.com/a.html HTTP/1.1" 200 5123 TCP_MISS:HIER_DIRECT "-" "curl/8.5.0"
+            10.1.2.3 - jsmith [07/Nov/2026:08:00:00 +0000] "GET http://www.example.com/a.html HTTP/1.1" 200 5123 "-" "curl/8.5.0" TCP_MISS:HIER_DIRECT
 
             """)
     }

@@ -45,7 +45,7 @@ struct IndependentRecount {
         domainOwner = owner
         self.format = format
         commonLine = try! NSRegularExpression(pattern:
-            #"^(\S+) (\S+) (\S+) \[([^\]]+)\] "(\S+) (\S+) HTTP/(\d\.\d)" (\d{1,3}) (\d+) ([A-Z_]+):([A-Z_]+)( "([^"]*)" "([^"]*)")?$"#)
+            #"^(\S+) (\S+) (\S+) \[([^\]]+)\] "(\S+) (\S+) HTTP/(\d\.\d)" (\d{1,3}) (\d+)( "([^"]*)" "([^"]*)")? ([A-Z_]+):([A-Z_]+)$"#)
         timeFormatter = DateFormatter()
         timeFormatter.locale = Locale(identifier: "en_US_POSIX")
         timeFormatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
@@ -75,12 +75,12 @@ struct IndependentRecount {
     private func parseCommon(_ line: String) -> Record? {
         let ns = line as NSString
         guard let m = commonLine.firstMatch(in: line, range: NSRange(location: 0, length: ns.length)) else { return nil }
-        let combinedPart = m.range(at: 12).location != NSNotFound
+        let combinedPart = m.range(at: 10).location != NSNotFound
         guard combinedPart == (format == .combined) else { return nil }
         func group(_ i: Int) -> String { ns.substring(with: m.range(at: i)) }
         guard let date = timeFormatter.date(from: group(4)) else { return nil }
         return Record(millis: Int64(date.timeIntervalSince1970.rounded()) * 1000, client: group(1),
-                      user: group(3) == "-" ? nil : group(3), code: group(10), status: Int(group(8))!,
+                      user: group(3) == "-" ? nil : group(3), code: group(13), status: Int(group(8))!,
                       bytes: Int(group(9))!, method: group(5), url: group(6))
     }
 

@@ -18,11 +18,11 @@ struct ResultMerger {
         var userNames: [[UInt8]] = []
         var userCounters: [UserCounters] = []
         var serviceCounters = Array(repeating: ServiceCounters(), count: catalog.services.count)
-        var serviceUsers = Set<UInt64>()
+        var serviceUsers = DistinctPairs()
         var domainIndex: [[UInt8]: Int] = [:]
         var domainNames: [[UInt8]] = []
         var domainCounters: [DomainCounters] = []
-        var domainUsers = Set<UInt64>()
+        var domainUsers = DistinctPairs(maxBitmapBytes: 64 << 20)
 
         for worker in workers.map(\.tallies) {
             var localToGlobalUser = [Int](repeating: 0, count: worker.users.count)
@@ -42,7 +42,7 @@ struct ResultMerger {
             }
             for (s, counters) in worker.services.enumerated() { serviceCounters[s].merge(counters) }
             worker.serviceUsers.forEach { service, user in
-                serviceUsers.insert(UInt64(service) << 32 | UInt64(localToGlobalUser[Int(user)]))
+                serviceUsers.insert(row: service, column: Int32(localToGlobalUser[Int(user)]))
             }
             var localToGlobalDomain = [Int](repeating: 0, count: worker.domains.count)
             for local in 0..<worker.domains.count {
@@ -59,7 +59,7 @@ struct ResultMerger {
                 domainCounters[g].bytes += worker.domainCounters[local].bytes
             }
             worker.domainUsers.forEach { domain, user in
-                domainUsers.insert(UInt64(localToGlobalDomain[Int(domain)]) << 32 | UInt64(localToGlobalUser[Int(user)]))
+                domainUsers.insert(row: Int32(localToGlobalDomain[Int(domain)]), column: Int32(localToGlobalUser[Int(user)]))
             }
             result.totals.records += worker.records
             result.totals.matched += worker.matched
@@ -72,12 +72,11 @@ struct ResultMerger {
         // Services and the identities behind them.
         var usersPerService = [Int64](repeating: 0, count: catalog.services.count)
         var servicesPerUser = [[Int]](repeating: [], count: userNames.count)
-        var categoryUsers = Set<UInt64>()
-        for pair in serviceUsers {
-            let service = Int(pair >> 32), user = Int(pair & 0xFFFF_FFFF)
-            usersPerService[service] += 1
-            servicesPerUser[user].append(service)
-            categoryUsers.insert(UInt64(catalog.categoryIndex[service]) << 32 | UInt64(user))
+        var categoryUsers = DistinctPairs()
+        serviceUsers.forEach { service, user in
+            usersPerService[Int(service)] += 1
+            servicesPerUser[Int(user)].append(Int(service))
+            categoryUsers.insert(row: Int32(catalog.categoryIndex[Int(service)]), column: user)
         }
         for (s, c) in serviceCounters.enumerated() where c.requests > 0 {
             let definition = catalog.services[s]
@@ -91,7 +90,7 @@ struct ResultMerger {
         result.services.sort { ($0.requests, $1.id) > ($1.requests, $0.id) }
 
         var usersPerCategory = [Int64](repeating: 0, count: catalog.categories.count)
-        for pair in categoryUsers { usersPerCategory[Int(pair >> 32)] += 1 }
+        categoryUsers.forEach { category, _ in usersPerCategory[Int(category)] += 1 }
         for (index, name) in catalog.categories.enumerated() {
             let members = result.services.filter { $0.category == name }
             guard !members.isEmpty else { continue }
@@ -113,7 +112,7 @@ struct ResultMerger {
         result.users.sort { ($0.requests, $1.user) > ($1.requests, $0.user) }
 
         var usersPerDomain = [Int64](repeating: 0, count: domainNames.count)
-        for pair in domainUsers { usersPerDomain[Int(pair >> 32)] += 1 }
+        domainUsers.forEach { domain, _ in usersPerDomain[Int(domain)] += 1 }
         let top = (0..<domainNames.count).map { d in
             AnalysisResult.UnknownDomain(domain: String(decoding: domainNames[d], as: UTF8.self), users: usersPerDomain[d],
                                          requests: domainCounters[d].requests, bytes: domainCounters[d].bytes)

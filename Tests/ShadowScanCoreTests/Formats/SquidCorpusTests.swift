@@ -4,6 +4,12 @@ import XCTest
 /// Conformance against real Squid logs in ../shared/corpus (see its PROVENANCE.md). Expected values were
 /// written by hand from reading the lines. Skips, saying so, when the corpus is absent.
 final class SquidCorpusTests: XCTestCase {
+    override func setUpWithError() throws {
+        guard FileManager.default.fileExists(atPath: TestSupport.corpus.path) else {
+            throw XCTSkip("corpus not found at \(TestSupport.corpus.path): corpus tests skipped")
+        }
+    }
+
     func line(_ relativePath: String, _ number: Int) throws -> String {
         let url = TestSupport.corpus.appendingPathComponent(relativePath)
         guard FileManager.default.fileExists(atPath: url.path) else {

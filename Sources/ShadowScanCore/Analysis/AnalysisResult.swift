@@ -32,38 +32,49 @@ public struct AnalysisResult: Sendable {
         public var problem: String?
     }
 
+    /// What was counted for a service or a category.
+    public struct Usage: Sendable {
+        public var requests: Int64 = 0
+        public var allowed: Int64 = 0
+        public var denied: Int64 = 0
+        public var challenges: Int64 = 0
+        /// Distinct identities.
+        public var users: Int64 = 0
+        /// Bytes to the client.
+        public var bytesIn: Int64 = 0
+        /// Bytes from the client; nil when no record came from a format that logs request sizes.
+        public var bytesOut: Int64?
+        public var uploads: Int64 = 0
+
+        /// Sums every counter except `users`, which is a distinct count and cannot be added.
+        static func + (a: Usage, b: Usage) -> Usage {
+            Usage(requests: a.requests + b.requests, allowed: a.allowed + b.allowed, denied: a.denied + b.denied,
+                  challenges: a.challenges + b.challenges, users: 0, bytesIn: a.bytesIn + b.bytesIn,
+                  bytesOut: a.bytesOut.map { $0 + (b.bytesOut ?? 0) } ?? b.bytesOut, uploads: a.uploads + b.uploads)
+        }
+    }
+
+    @dynamicMemberLookup
     public struct Service: Sendable {
         public var id: String
         public var name: String
         public var category: String
         public var risk: RiskLevel
         public var personal: Bool
-        public var requests: Int64
-        public var allowed: Int64
-        public var denied: Int64
-        public var challenges: Int64
-        public var users: Int64
-        public var bytesIn: Int64
-        /// nil when no record of the service came from a format that logs request sizes.
-        public var bytesOut: Int64?
-        public var uploads: Int64
+        public var usage: Usage
         /// Requests seen only as a host (CONNECT without TLS inspection).
         public var hostOnlyRequests: Int64
         public var firstSeenMillis: Int64
         public var lastSeenMillis: Int64
+        public subscript<T>(dynamicMember keyPath: KeyPath<Usage, T>) -> T { usage[keyPath: keyPath] }
     }
 
+    @dynamicMemberLookup
     public struct Category: Sendable {
         public var category: String
         public var services: Int64
-        public var requests: Int64
-        public var allowed: Int64
-        public var denied: Int64
-        public var challenges: Int64
-        public var users: Int64
-        public var bytesIn: Int64
-        public var bytesOut: Int64?
-        public var uploads: Int64
+        public var usage: Usage
+        public subscript<T>(dynamicMember keyPath: KeyPath<Usage, T>) -> T { usage[keyPath: keyPath] }
     }
 
     public struct User: Sendable {

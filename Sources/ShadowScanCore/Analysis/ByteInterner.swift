@@ -28,41 +28,34 @@ struct ByteInterner {
         let n = min(key.count, maxKeyLength)
         var h: UInt64 = 0xcbf29ce484222325
         for i in 0..<n { h = (h ^ UInt64(key[i])) &* 0x100000001b3 }
-        var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
-        while true {
-            let entry = slots[slot]
-            if entry == 0 { break }
-            let id = Int(entry - 1)
-            if hashes[id] == h && equal(id, key, n) { return Int32(id) }
-            slot = (slot + 1) & mask
-        }
-        if hashes.count >= limit { return -1 }
-        let id = Int32(hashes.count)
-        hashes.append(h)
-        arena.append(contentsOf: UnsafeRawBufferPointer(rebasing: key[0..<n]))
-        offsets.append(Int32(arena.count))
-        slots[slot] = id + 1
-        if hashes.count * 2 > slots.count { grow() }
-        return id
+        return intern(key, length: n, hash: h, limit: limit, folding: false)
     }
 
     /// Interns `key` lower-cased, under a hash the caller computed over its lower-cased bytes (the
     /// domain index's suffix hash). Use either this or `intern(_:limit:)` on one table, never both.
     @inline(__always)
     mutating func intern(folding key: UnsafeRawBufferPointer, hash h: UInt64, limit: Int) -> Int32 {
-        let n = min(key.count, maxKeyLength)
+        intern(key, length: min(key.count, maxKeyLength), hash: h, limit: limit, folding: true)
+    }
+
+    @inline(__always)
+    private mutating func intern(_ key: UnsafeRawBufferPointer, length n: Int, hash h: UInt64, limit: Int, folding: Bool) -> Int32 {
         var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
             let id = Int(entry - 1)
-            if hashes[id] == h && equalFolded(id, key, n) { return Int32(id) }
+            if hashes[id] == h && equal(id, key, n, folding: folding) { return Int32(id) }
             slot = (slot + 1) & mask
         }
         if hashes.count >= limit { return -1 }
         let id = Int32(hashes.count)
         hashes.append(h)
-        for k in 0..<n { arena.append(DomainSuffixIndex.lower(key[k])) }
+        if folding {
+            for k in 0..<n { arena.append(DomainSuffixIndex.lower(key[k])) }
+        } else {
+            arena.append(contentsOf: UnsafeRawBufferPointer(rebasing: key[0..<n]))
+        }
         offsets.append(Int32(arena.count))
         slots[slot] = id + 1
         if hashes.count * 2 > slots.count { grow() }
@@ -70,20 +63,14 @@ struct ByteInterner {
     }
 
     @inline(__always)
-    private func equalFolded(_ id: Int, _ key: UnsafeRawBufferPointer, _ n: Int) -> Bool {
+    private func equal(_ id: Int, _ key: UnsafeRawBufferPointer, _ n: Int, folding: Bool) -> Bool {
         let start = Int(offsets[id])
         guard Int(offsets[id + 1]) - start == n else { return false }
-        return arena.withUnsafeBufferPointer { a in
+        return arena.withUnsafeBytes { a in
+            if !folding { return memcmpEqual(a.baseAddress! + start, key.baseAddress!, n) }
             for k in 0..<n where a[start + k] != DomainSuffixIndex.lower(key[k]) { return false }
             return true
         }
-    }
-
-    @inline(__always)
-    private func equal(_ id: Int, _ key: UnsafeRawBufferPointer, _ n: Int) -> Bool {
-        let start = Int(offsets[id])
-        guard Int(offsets[id + 1]) - start == n else { return false }
-        return arena.withUnsafeBytes { a in memcmpEqual(a.baseAddress! + start, key.baseAddress!, n) }
     }
 
     private mutating func grow() {

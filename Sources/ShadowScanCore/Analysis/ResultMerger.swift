@@ -80,11 +80,12 @@ struct ResultMerger {
         }
         for (s, c) in serviceCounters.enumerated() where c.requests > 0 {
             let definition = catalog.services[s]
+            let usage = AnalysisResult.Usage(
+                requests: c.requests, allowed: c.requests - c.denied - c.challenges, denied: c.denied, challenges: c.challenges,
+                users: usersPerService[s], bytesIn: c.bytesIn, bytesOut: c.bytesOutKnown > 0 ? c.bytesOut : nil, uploads: c.uploads)
             result.services.append(AnalysisResult.Service(
                 id: definition.id, name: definition.name, category: definition.category, risk: definition.risk,
-                personal: definition.personal, requests: c.requests, allowed: c.requests - c.denied - c.challenges,
-                denied: c.denied, challenges: c.challenges, users: usersPerService[s], bytesIn: c.bytesIn,
-                bytesOut: c.bytesOutKnown > 0 ? c.bytesOut : nil, uploads: c.uploads, hostOnlyRequests: c.hostOnly,
+                personal: definition.personal, usage: usage, hostOnlyRequests: c.hostOnly,
                 firstSeenMillis: c.firstSeen, lastSeenMillis: c.lastSeen))
         }
         result.services.sort { ($0.requests, $1.id) > ($1.requests, $0.id) }
@@ -94,13 +95,9 @@ struct ResultMerger {
         for (index, name) in catalog.categories.enumerated() {
             let members = result.services.filter { $0.category == name }
             guard !members.isEmpty else { continue }
-            let outs = members.compactMap(\.bytesOut)
-            result.categories.append(AnalysisResult.Category(
-                category: name, services: Int64(members.count),
-                requests: members.reduce(0) { $0 + $1.requests }, allowed: members.reduce(0) { $0 + $1.allowed },
-                denied: members.reduce(0) { $0 + $1.denied }, challenges: members.reduce(0) { $0 + $1.challenges },
-                users: usersPerCategory[index], bytesIn: members.reduce(0) { $0 + $1.bytesIn },
-                bytesOut: outs.isEmpty ? nil : outs.reduce(0, +), uploads: members.reduce(0) { $0 + $1.uploads }))
+            var usage = members.reduce(AnalysisResult.Usage()) { $0 + $1.usage }
+            usage.users = usersPerCategory[index]
+            result.categories.append(AnalysisResult.Category(category: name, services: Int64(members.count), usage: usage))
         }
         result.categories.sort { ($0.requests, $1.category) > ($1.requests, $0.category) }
 

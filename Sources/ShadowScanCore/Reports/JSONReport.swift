@@ -4,6 +4,12 @@
 public enum JSONReport {
     public static let schema = "shadowscan.report/1"
 
+    static func usageMembers(_ u: AnalysisResult.Usage) -> [(String, JSONValue)] {
+        [("requests", .int(u.requests)), ("allowed", .int(u.allowed)), ("denied", .int(u.denied)),
+         ("challenges", .int(u.challenges)), ("users", .int(u.users)),
+         ("bytes_in", .int(u.bytesIn)), ("bytes_out", u.bytesOut.json), ("uploads", .int(u.uploads))]
+    }
+
     public static func document(_ result: AnalysisResult) -> JSONValue {
         let t = result.totals
         return .object([
@@ -27,21 +33,14 @@ public enum JSONReport {
                 .object([
                     ("id", .string(s.id)), ("name", .string(s.name)), ("category", .string(s.category)),
                     ("risk", .string(s.risk.rawValue)), ("personal", .bool(s.personal)),
-                    ("requests", .int(s.requests)), ("allowed", .int(s.allowed)), ("denied", .int(s.denied)),
-                    ("challenges", .int(s.challenges)), ("users", .int(s.users)),
-                    ("bytes_in", .int(s.bytesIn)), ("bytes_out", s.bytesOut.json), ("uploads", .int(s.uploads)),
+                ] + usageMembers(s.usage) + [
                     ("host_only_requests", .int(s.hostOnlyRequests)),
                     ("first_seen", .string(CivilTime.iso8601(millis: s.firstSeenMillis))),
                     ("last_seen", .string(CivilTime.iso8601(millis: s.lastSeenMillis))),
                 ])
             })),
             ("categories", .array(result.categories.map { c in
-                .object([
-                    ("category", .string(c.category)), ("services", .int(c.services)),
-                    ("requests", .int(c.requests)), ("allowed", .int(c.allowed)), ("denied", .int(c.denied)),
-                    ("challenges", .int(c.challenges)), ("users", .int(c.users)),
-                    ("bytes_in", .int(c.bytesIn)), ("bytes_out", c.bytesOut.json), ("uploads", .int(c.uploads)),
-                ])
+                .object([("category", .string(c.category)), ("services", .int(c.services))] + usageMembers(c.usage))
             })),
             ("users", .array(result.users.map { u in
                 .object([

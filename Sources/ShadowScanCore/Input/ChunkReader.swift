@@ -71,28 +71,21 @@ final class ChunkReader {
 
     func read(_ source: InputSource, input: Int32, formatOverride: LogFormat?, emit: (WorkItem) -> Void) -> InputReadOutcome {
         var outcome = InputReadOutcome()
-        let fd: Int32 = source.isStandardInput ? 0 : open(source.path, O_RDONLY)
-        guard fd >= 0 else {
-            outcome.problem = "cannot open: \(String(cString: strerror(errno)))"
-            return outcome
+        let bytes: ByteSource
+        switch InputOpener.open(source) {
+        case .success(let opened): bytes = opened
+        case .failure(let error): outcome.problem = error.message; return outcome
         }
-        defer { if !source.isStandardInput { close(fd) } }
+        defer { bytes.close() }
 
         // The first bytes decide the format, whatever the block size; they are then read as data.
         var prefix = [UInt8](repeating: 0, count: Self.detectionBytes)
-        var prefixLength = 0
-        var readError: String?
-        prefix.withUnsafeMutableBytes { p in
-            while prefixLength < p.count {
-                let n = Glibc.read(fd, p.baseAddress! + prefixLength, p.count - prefixLength)
-                if n < 0 { if errno == EINTR { continue }; readError = String(cString: strerror(errno)); break }
-                if n == 0 { break }
-                prefixLength += n
-            }
+        let (prefixLength, prefixError) = prefix.withUnsafeMutableBytes { bytes.readFully(into: $0.baseAddress!, count: $0.count) }
+        if prefixLength == 0 {
+            outcome.problem = prefixError.map { "cannot read: \($0.message)" } ?? "empty file"
+            return outcome
         }
-        if let readError { outcome.problem = "cannot read: \(readError)"; return outcome }
-        if prefixLength == 0 { outcome.problem = "empty file"; return outcome }
-        outcome.bytesRead = prefixLength
+        var readError: String? = prefixError?.message
 
         let format: LogFormat
         if let formatOverride {
@@ -102,6 +95,7 @@ final class ChunkReader {
             guard let detection else {
                 let preview = prefix.withUnsafeBytes { FormatDetector.firstLinePreview(UnsafeRawBufferPointer(rebasing: $0[0..<prefixLength])) }
                 outcome.problem = "not in a known log format (first line: \"\(preview)\"); skipped"
+                outcome.bytesRead = bytes.bytesProduced
                 return outcome
             }
             format = detection.format
@@ -110,7 +104,7 @@ final class ChunkReader {
         outcome.format = format
 
         var prefixServed = 0
-        // Fills `destination` from the prefix first, then from the file.
+        // Fills `destination` from the prefix first, then from the source.
         func fill(_ destination: UnsafeMutableRawPointer, _ count: Int) -> Int {
             var filled = 0
             if prefixServed < prefixLength {
@@ -119,12 +113,10 @@ final class ChunkReader {
                 prefixServed += n
                 filled = n
             }
-            while filled < count {
-                let n = Glibc.read(fd, destination + filled, count - filled)
-                if n < 0 { if errno == EINTR { continue }; readError = String(cString: strerror(errno)); break }
-                if n == 0 { break }
+            if filled < count && readError == nil {
+                let (n, error) = bytes.readFully(into: destination + filled, count: count - filled)
                 filled += n
-                outcome.bytesRead += n
+                if let error { readError = error.message }
             }
             return filled
         }
@@ -185,6 +177,7 @@ final class ChunkReader {
                 pool.release(buffer)
             }
         }
+        outcome.bytesRead = bytes.bytesProduced
         if let readError { outcome.problem = "read error after \(outcome.bytesRead) bytes: \(readError)" }
         return outcome
     }

@@ -42,9 +42,8 @@ public enum RuleCatalogLoader {
         guard reader.problems.isEmpty else { throw RuleLoadError(problems: reader.problems) }
         do {
             return try ServiceCatalog(services: reader.services)
-        } catch let error as RuleLoadError {
-            throw error
         } catch {
+            // Unreachable in practice: every pattern was compiled once already while validating.
             throw RuleLoadError(problems: [RuleProblem(location: SourceLocation(file: "rules", line: 0, column: 0), message: "\(error)")])
         }
     }

@@ -1,14 +1,17 @@
 # ShadowScan: `make demo` analyses the bundled samples, `make test` runs the whole test suite.
-# Both install Debian's libpcre2-dev first if it is missing (as root, or through sudo).
+# Both install Debian's libpcre2-dev and the compression libraries first if missing (as root, or through sudo).
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT ?= swift
 
 .PHONY: demo test deps build release bench samples clean
 
+# zlib1g-dev, libbz2-dev, liblzma-dev, libzstd-dev: .gz, .bz2, .xz, .zst inputs.
+DEB_PACKAGES := libpcre2-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
+
 deps:
-	@dpkg -s libpcre2-dev >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1 || \
-		{ $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpcre2-dev pkg-config; }
+	@dpkg -s $(DEB_PACKAGES) >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES) pkg-config; }
 
 build: deps
 	$(SWIFT) build --product shadowscan

@@ -20,11 +20,16 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // Decompression for .gz/.bz2/.xz/.zst inputs, through Debian's libraries (libbz2-dev has no .pc file).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
+        .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // The only Swift code that touches PCRE2 pointers.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
         .target(
             name: "ShadowScanCore",
-            dependencies: ["PCRE2", .product(name: "Yams", package: "Yams")]
+            dependencies: ["PCRE2", .product(name: "Yams", package: "Yams"), "CZlib", "CBzip2", "CLzma", "CZstd"]
         ),
         .executableTarget(
             name: "shadowscan",
@@ -37,7 +42,7 @@ let package = Package(
             dependencies: ["LogGenerator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
-        .testTarget(name: "ShadowScanCoreTests", dependencies: ["ShadowScanCore", "LogGenerator"]),
+        .testTarget(name: "ShadowScanCoreTests", dependencies: ["ShadowScanCore", "LogGenerator", "CZlib", "CBzip2", "CLzma", "CZstd"]),
         .testTarget(name: "LogGeneratorTests", dependencies: ["LogGenerator"], exclude: ["Fixtures"]),
         .testTarget(name: "ShadowScanCLITests", dependencies: ["LogGenerator", "shadowscan", "shadowscan-loggen"]),
     ],

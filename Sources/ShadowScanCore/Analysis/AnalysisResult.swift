@@ -30,6 +30,8 @@ public struct AnalysisResult: Sendable {
         public var malformedSamples: [Int64] = []
         /// Why the input could not be read (or was skipped), if so.
         public var problem: String?
+        /// The container it was decompressed from (`bytes` counts decompressed bytes); nil: plain.
+        public var compression: CompressionFormat?
     }
 
     /// What was counted for a service or a category.

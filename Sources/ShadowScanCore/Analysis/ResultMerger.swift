@@ -122,7 +122,7 @@ struct ResultMerger {
     private func mergeInputs(into result: inout AnalysisResult) {
         var inputs = zip(sources, outcomes).map { source, outcome in
             AnalysisResult.Input(path: source.path, format: outcome.format, detection: outcome.detection,
-                                 bytes: Int64(outcome.bytesRead), problem: outcome.problem)
+                                 bytes: Int64(outcome.bytesRead), problem: outcome.problem, compression: outcome.compression)
         }
         let chunks = workers.flatMap(\.tallies.chunks).sorted { ($0.input, $0.sequence) < ($1.input, $1.sequence) }
         for chunk in chunks {

@@ -115,7 +115,7 @@ struct WorkerTallies {
         var stats = ChunkStats(input: item.input, sequence: item.sequence)
         guard let buffer = item.buffer else {
             stats.lines = 1
-            stats.noteMalformed(oversized: true)
+            stats.noteMalformed(oversized: item.length == 0)
             chunks.append(stats)
             return
         }

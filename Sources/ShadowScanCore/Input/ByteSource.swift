@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Where an input's bytes come from: a plain file or stdin today; decompressing sources wrap another.
+/// Where an input's bytes come from: a plain file or stdin, or a decompressing source wrapping one.
 /// The chunk reader only ever calls `read`, so new sources never touch the chunking logic.
 protocol ByteSource: AnyObject {
     /// Reads up to `count` bytes into `destination`; 0 at the end. Throws `ByteSourceError` on a read
@@ -12,7 +12,13 @@ protocol ByteSource: AnyObject {
     func read(into destination: UnsafeMutableRawPointer, count: Int) throws(ByteSourceError) -> Int
     /// Bytes handed out so far (for compressed inputs: decompressed bytes).
     var bytesProduced: Int { get }
+    /// The container the bytes were decompressed from; nil for plain input.
+    var compression: CompressionFormat? { get }
     func close()
+}
+
+extension ByteSource {
+    var compression: CompressionFormat? { nil }
 }
 
 struct ByteSourceError: Error, CustomStringConvertible {
@@ -20,11 +26,14 @@ struct ByteSourceError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// A file descriptor read with read(2).
+/// A file descriptor read with read(2). Bytes sniffed to choose a decompressor are put back with
+/// `unread`, so pipes (which cannot seek) work too.
 final class FileByteSource: ByteSource {
     private let fd: Int32
     private let ownsDescriptor: Bool
     private(set) var bytesProduced = 0
+    private var pushedBack: [UInt8] = []
+    private var pushedBackServed = 0
 
     /// Opens `source` (or takes stdin); the error says why it cannot be opened.
     static func open(_ source: InputSource) -> Result<FileByteSource, ByteSourceError> {
@@ -37,12 +46,28 @@ final class FileByteSource: ByteSource {
     private init(fd: Int32, ownsDescriptor: Bool) { self.fd = fd; self.ownsDescriptor = ownsDescriptor }
 
     func read(into destination: UnsafeMutableRawPointer, count: Int) throws(ByteSourceError) -> Int {
+        if pushedBackServed < pushedBack.count && count > 0 {
+            let n = min(count, pushedBack.count - pushedBackServed)
+            pushedBack.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress! + pushedBackServed, byteCount: n) }
+            pushedBackServed += n
+            bytesProduced += n
+            return n
+        }
         while true {
             let n = Glibc.read(fd, destination, count)
             if n >= 0 { bytesProduced += n; return n }
             if errno == EINTR { continue }
-            throw ByteSourceError(message: String(cString: strerror(errno)))
+            let reason = String(cString: strerror(errno))
+            throw ByteSourceError(message: bytesProduced == 0 ? "cannot read: \(reason)" : "read error after \(bytesProduced) bytes: \(reason)")
         }
+    }
+
+    /// Puts the bytes just read back in front of the rest (at most once, before any other read).
+    func unread(_ bytes: [UInt8]) {
+        precondition(pushedBackServed == pushedBack.count && bytesProduced == bytes.count)
+        pushedBack = bytes
+        pushedBackServed = 0
+        bytesProduced = 0
     }
 
     func close() { if ownsDescriptor { _ = Glibc.close(fd) } }
@@ -65,9 +90,40 @@ extension ByteSource {
     }
 }
 
-/// Chooses the byte source for an input. Compressed inputs get a decompressing source here.
+/// Chooses the byte source for an input: the first bytes (not the name) say whether it is gzip, bzip2,
+/// xz or zstd, so misnamed files and compressed standard input are read too.
 enum InputOpener {
     static func open(_ source: InputSource) -> Result<any ByteSource, ByteSourceError> {
-        FileByteSource.open(source).map { $0 }
+        let file: FileByteSource
+        switch FileByteSource.open(source) {
+        case .success(let opened): file = opened
+        case .failure(let error): return .failure(error)
+        }
+        var magic = [UInt8](repeating: 0, count: CompressionFormat.sniffLength)
+        let (sniffed, error) = magic.withUnsafeMutableBytes { file.readFully(into: $0.baseAddress!, count: $0.count) }
+        if let error { file.close(); return .failure(error) }
+        magic.removeSubrange(sniffed...)
+        file.unread(magic)
+
+        guard let format = magic.withUnsafeBytes({ CompressionFormat.sniff($0) }) else {
+            // A .gz (...) file that ends inside its magic is a cut-off archive, not a plain log.
+            if !source.isStandardInput, sniffed > 0, let named = CompressionFormat(fileName: source.path),
+               named.magicPrefix.starts(with: magic) {
+                file.close()
+                return .failure(ByteSourceError(message: "truncated \(named.rawValue) stream after 0 decompressed bytes"))
+            }
+            return .success(file)
+        }
+        do throws(ByteSourceError) {
+            switch format {
+            case .gzip: return .success(DecompressingByteSource(wrapping: file, decoder: try GzipDecoder()))
+            case .bzip2: return .success(DecompressingByteSource(wrapping: file, decoder: try Bzip2Decoder()))
+            case .xz: return .success(DecompressingByteSource(wrapping: file, decoder: try XzDecoder()))
+            case .zstd: return .success(DecompressingByteSource(wrapping: file, decoder: try ZstdDecoder()))
+            }
+        } catch {
+            file.close()
+            return .failure(error)
+        }
     }
 }

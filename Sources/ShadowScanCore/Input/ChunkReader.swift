@@ -16,7 +16,8 @@ struct WorkItem: @unchecked Sendable {
     let input: Int32
     let sequence: Int32
     let format: LogFormat
-    /// nil: one line longer than the limit, skipped by the reader with bounded memory.
+    /// nil: one malformed line the reader did not hand over: longer than the limit (`length` 0, skipped
+    /// with bounded memory), or cut off by damage in the input (`length`: its bytes).
     let buffer: ChunkBuffer?
     let offset: Int
     let length: Int
@@ -28,6 +29,8 @@ struct InputReadOutcome: Sendable {
     var detection: String?
     var bytesRead: Int = 0
     var problem: String?
+    /// The container the input was decompressed from (nil: plain).
+    var compression: CompressionFormat?
 }
 
 /// Reads an input in big blocks into pooled buffers and cuts them at the last newline; the partial
@@ -77,12 +80,13 @@ final class ChunkReader {
         case .failure(let error): outcome.problem = error.message; return outcome
         }
         defer { bytes.close() }
+        outcome.compression = bytes.compression
 
         // The first bytes decide the format, whatever the block size; they are then read as data.
         var prefix = [UInt8](repeating: 0, count: Self.detectionBytes)
         let (prefixLength, prefixError) = prefix.withUnsafeMutableBytes { bytes.readFully(into: $0.baseAddress!, count: $0.count) }
         if prefixLength == 0 {
-            outcome.problem = prefixError.map { "cannot read: \($0.message)" } ?? "empty file"
+            outcome.problem = prefixError?.message ?? "empty file"
             return outcome
         }
         var readError: String? = prefixError?.message
@@ -146,11 +150,23 @@ final class ChunkReader {
                 }
             }
             if atEnd {
-                if filled > start {
-                    emit(WorkItem(input: input, sequence: sequence, format: format, buffer: buffer, offset: start, length: filled - start))
+                // Damage stopped the input mid-line: that partial line is counted as malformed, not
+                // parsed as if it were whole (a cut URL or byte count would be counted wrongly).
+                var end = filled
+                if readError != nil && filled > start && base.load(fromByteOffset: filled - 1, as: UInt8.self) != 0x0A {
+                    end = lastNewline(base, from: start, to: filled).map { $0 + 1 } ?? start
+                }
+                if end > start {
+                    emit(WorkItem(input: input, sequence: sequence, format: format, buffer: buffer, offset: start, length: end - start))
                     sequence += 1
                 } else {
                     pool.release(buffer)
+                }
+                if filled > end {
+                    let partial = filled - end
+                    emit(WorkItem(input: input, sequence: sequence, format: format, buffer: nil, offset: 0,
+                                  length: partial > maxLineLength ? 0 : partial))
+                    sequence += 1
                 }
                 break
             }
@@ -178,7 +194,7 @@ final class ChunkReader {
             }
         }
         outcome.bytesRead = bytes.bytesProduced
-        if let readError { outcome.problem = "read error after \(outcome.bytesRead) bytes: \(readError)" }
+        if let readError { outcome.problem = readError }
         return outcome
     }
 }

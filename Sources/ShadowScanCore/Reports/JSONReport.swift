@@ -27,6 +27,7 @@ public enum JSONReport {
                     ("malformed_samples", .array(input.malformedSamples.map { .int($0) })),
                     ("oversized", .int(input.oversized)), ("bytes", .int(input.bytes)),
                     ("detection", input.detection.json), ("problem", input.problem.json),
+                    ("compression", (input.compression?.rawValue).json),
                 ])
             })),
             ("services", .array(result.services.map { s in

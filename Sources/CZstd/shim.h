@@ -1,0 +1,4 @@
+#ifndef SHADOWSCAN_CZSTD_SHIM_H
+#define SHADOWSCAN_CZSTD_SHIM_H
+#include <zstd.h>
+#endif

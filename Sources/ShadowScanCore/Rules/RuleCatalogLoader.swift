@@ -7,7 +7,35 @@ import Yams
 /// together with file, line and column; nothing is returned unless the whole catalogue is valid.
 public enum RuleCatalogLoader {
     public static func load(directory: String) throws(RuleLoadError) -> ServiceCatalog {
-        var problems: [RuleProblem] = []
+        let (sources, problems) = sources(directory: directory)
+        if sources.isEmpty { throw RuleLoadError(problems: problems) }
+        return try load(sources: sources, earlierProblems: problems)
+    }
+
+    /// Loads from (file name, YAML text) pairs; used by `load(directory:)` and by tests.
+    public static func load(sources: [(name: String, text: String)], earlierProblems: [RuleProblem] = []) throws(RuleLoadError) -> ServiceCatalog {
+        let (services, problems) = read(sources: sources, earlierProblems: earlierProblems)
+        guard problems.isEmpty else { throw RuleLoadError(problems: problems) }
+        do {
+            return try ServiceCatalog(services: services)
+        } catch {
+            // Unreachable in practice: every pattern was compiled once already while validating.
+            throw RuleLoadError(problems: [RuleProblem(location: SourceLocation(file: "rules", line: 0, column: 0), message: "\(error)")])
+        }
+    }
+
+    /// Every problem `load` would report, and the services that had none of their own: for the linter,
+    /// which goes on to look for warnings in a catalogue that does not load.
+    public static func read(sources: [(name: String, text: String)], earlierProblems: [RuleProblem] = []) -> (services: [ServiceDefinition], problems: [RuleProblem]) {
+        var reader = RuleFileReader()
+        reader.problems = earlierProblems
+        for (name, text) in sources { reader.read(file: name, text: text) }
+        reader.checkCatalogue()
+        return (reader.services, reader.problems)
+    }
+
+    /// The rule files of a directory (`*.yaml`, `*.yml`, sorted) as (path, text) pairs, or the problem.
+    public static func sources(directory: String) -> (sources: [(name: String, text: String)], problems: [RuleProblem]) {
         let files: [String]
         do {
             files = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -15,14 +43,19 @@ public enum RuleCatalogLoader {
                 .sorted()
                 .map { (directory as NSString).appendingPathComponent($0) }
         } catch {
-            throw RuleLoadError(problems: [RuleProblem(location: SourceLocation(file: directory, line: 0, column: 0),
-                                                        message: "cannot read the rules directory: \(error.localizedDescription)")])
+            return ([], [RuleProblem(location: SourceLocation(file: directory, line: 0, column: 0),
+                                     message: "cannot read the rules directory: \(error.localizedDescription)")])
         }
         if files.isEmpty {
-            throw RuleLoadError(problems: [RuleProblem(location: SourceLocation(file: directory, line: 0, column: 0),
-                                                        message: "no rule files (*.yaml) in this directory")])
+            return ([], [RuleProblem(location: SourceLocation(file: directory, line: 0, column: 0), message: "no rule files (*.yaml) in this directory")])
         }
-        var sources: [(String, String)] = []
+        return sources(files: files)
+    }
+
+    /// Reads the named rule files as (path, text) pairs; unreadable files become problems.
+    public static func sources(files: [String]) -> (sources: [(name: String, text: String)], problems: [RuleProblem]) {
+        var sources: [(name: String, text: String)] = []
+        var problems: [RuleProblem] = []
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 problems.append(RuleProblem(location: SourceLocation(file: file, line: 0, column: 0), message: "cannot read file"))
@@ -30,22 +63,7 @@ public enum RuleCatalogLoader {
             }
             sources.append((file, String(decoding: data, as: UTF8.self)))
         }
-        return try load(sources: sources, earlierProblems: problems)
-    }
-
-    /// Loads from (file name, YAML text) pairs; used by `load(directory:)` and by tests.
-    public static func load(sources: [(name: String, text: String)], earlierProblems: [RuleProblem] = []) throws(RuleLoadError) -> ServiceCatalog {
-        var reader = RuleFileReader()
-        reader.problems = earlierProblems
-        for (name, text) in sources { reader.read(file: name, text: text) }
-        reader.checkCatalogue()
-        guard reader.problems.isEmpty else { throw RuleLoadError(problems: reader.problems) }
-        do {
-            return try ServiceCatalog(services: reader.services)
-        } catch {
-            // Unreachable in practice: every pattern was compiled once already while validating.
-            throw RuleLoadError(problems: [RuleProblem(location: SourceLocation(file: "rules", line: 0, column: 0), message: "\(error)")])
-        }
+        return (sources, problems)
     }
 }
 
@@ -59,7 +77,8 @@ struct RuleFileReader {
 
     static let serviceKeys: Set<String> = ["id", "name", "category", "risk", "personal", "domains", "url", "upload", "examples"]
     static let uploadKeys: Set<String> = ["methods", "url"]
-    static let exampleKeys: Set<String> = ["match", "no_match", "upload"]
+    static let exampleKeys: Set<String> = ["match", "no_match", "upload", "lines"]
+    static let lineExampleKeys: Set<String> = ["line", "service", "format", "upload", "action"]
 
     mutating func read(file: String, text: String) {
         self.file = file
@@ -124,19 +143,25 @@ struct RuleFileReader {
             problems.append(problem(node, "missing key 'personal'"))
         }
         var domains: [String] = []
+        var domainLocations: [SourceLocation] = []
         if let list = stringList(values["domains"], "domains", required: true, in: node) {
             for (domain, domainNode) in list {
                 if let reason = Self.domainProblem(domain) {
                     problems.append(problem(domainNode, "domain '\(domain)' \(reason)"))
                 } else {
                     domains.append(domain)
+                    domainLocations.append(location(domainNode))
                 }
             }
             if list.isEmpty { problems.append(problem(values["domains"], "a service needs at least one domain")) }
         }
         var urlPatterns: [String] = []
+        var urlPatternLocations: [SourceLocation] = []
         if let list = stringList(values["url"], "url", required: false, in: node) {
-            for (pattern, patternNode) in list where checkPattern(pattern, patternNode) { urlPatterns.append(pattern) }
+            for (pattern, patternNode) in list where checkPattern(pattern, patternNode) {
+                urlPatterns.append(pattern)
+                urlPatternLocations.append(location(patternNode))
+            }
         }
         var uploads: [UploadIndicator] = []
         if let uploadNode = values["upload"] {
@@ -148,7 +173,7 @@ struct RuleFileReader {
         }
         var examples = ServiceExamples()
         if let examplesNode = values["examples"] {
-            examples = readExamples(examplesNode)
+            examples = readExamples(examplesNode, serviceID: id)
             if examples.match.isEmpty { problems.append(problem(examplesNode, "examples need at least one 'match' entry")) }
         } else {
             problems.append(problem(node, "missing key 'examples' (match / no_match URLs that the test suite runs)"))
@@ -157,7 +182,8 @@ struct RuleFileReader {
         guard problems.count == before, let id, let name, let category, let risk, let personal else { return }
         services.append(ServiceDefinition(
             id: id, name: name, category: category, risk: risk, personal: personal, domains: domains,
-            urlPatterns: urlPatterns, uploads: uploads, examples: examples, location: location(node)))
+            urlPatterns: urlPatterns, uploads: uploads, examples: examples, location: location(node),
+            domainLocations: domainLocations, urlPatternLocations: urlPatternLocations))
     }
 
     private mutating func readUpload(_ node: Node) -> UploadIndicator? {
@@ -192,12 +218,16 @@ struct RuleFileReader {
         return methods.isEmpty ? nil : UploadIndicator(methods: methods, urlPattern: pattern, location: location(node))
     }
 
-    private mutating func readExamples(_ node: Node) -> ServiceExamples {
+    private mutating func readExamples(_ node: Node, serviceID: String?) -> ServiceExamples {
         var examples = ServiceExamples()
         guard let mapping = node.mapping else { problems.append(problem(node, "'examples' must be a mapping with match / no_match")); return examples }
         for (key, value) in mapping {
             guard let name = key.string, Self.exampleKeys.contains(name) else {
-                problems.append(problem(key, "unknown key '\(key.string ?? "?")' in examples (expected match, no_match, upload)"))
+                problems.append(problem(key, "unknown key '\(key.string ?? "?")' in examples (expected match, no_match, upload, lines)"))
+                continue
+            }
+            if name == "lines" {
+                examples.lines = readLineExamples(value, serviceID: serviceID)
                 continue
             }
             let list = (stringList(value, name, required: true, in: node) ?? []).map { ($0.0, location($0.1)) }
@@ -212,6 +242,64 @@ struct RuleFileReader {
             }
         }
         return examples
+    }
+
+    /// `examples.lines`: plain strings (the line must match this service) or mappings
+    /// `{line, service, format, upload, action}`.
+    private mutating func readLineExamples(_ node: Node, serviceID: String?) -> [LineExample] {
+        guard let list = node.sequence else { problems.append(problem(node, "'lines' must be a list of log lines")); return [] }
+        var out: [LineExample] = []
+        for item in list {
+            if let scalar = item.scalar {
+                out.append(LineExample(line: scalar.string, service: serviceID, format: nil, upload: nil, action: nil, location: location(item)))
+                continue
+            }
+            guard let mapping = item.mapping else {
+                problems.append(problem(item, "a 'lines' entry must be a log line or a mapping {line, service, format, upload, action}"))
+                continue
+            }
+            var line: String?
+            var service = serviceID
+            var format: LogFormat?
+            var upload: Bool?
+            var action: ProxyAction?
+            let before = problems.count
+            for (key, value) in mapping {
+                let name = key.string ?? "?"
+                guard Self.lineExampleKeys.contains(name) else {
+                    problems.append(problem(key, "unknown key '\(name)' in a lines entry (expected \(Self.lineExampleKeys.sorted().joined(separator: ", ")))"))
+                    continue
+                }
+                guard let text = value.scalar?.string else { problems.append(problem(value, "'\(name)' must be a string")); continue }
+                switch name {
+                case "line": line = text
+                case "service":
+                    if text == "none" { service = nil } else if Self.isKebabCase(text) { service = text } else {
+                        problems.append(problem(value, "service '\(text)' is not a service id (or none)"))
+                    }
+                case "format":
+                    format = LogFormat(rawValue: text)
+                    if format == nil {
+                        problems.append(problem(value, "unknown format '\(text)' (expected one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))"))
+                    }
+                case "upload":
+                    upload = text == "true" ? true : (text == "false" ? false : nil)
+                    if upload == nil { problems.append(problem(value, "upload must be true or false")) }
+                case "action":
+                    action = ProxyAction(name: text)
+                    if action == nil { problems.append(problem(value, "action must be allowed, denied or challenge, not '\(text)'")) }
+                default: break
+                }
+            }
+            guard let line, !line.isEmpty else {
+                if problems.count == before { problems.append(problem(item, "a 'lines' entry needs a non-empty 'line'")) }
+                continue
+            }
+            if problems.count == before {
+                out.append(LineExample(line: line, service: service, format: format, upload: upload, action: action, location: location(item)))
+            }
+        }
+        return out
     }
 
     // MARK: Checks across files

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import ShadowScanCore
+
+/// `shadowscan rules ...`: tools for the people who write and tune the catalogue.
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Inspect, check, test and measure the service catalogue; import and export rule lists.",
+        discussion: """
+            Examples:
+              shadowscan rules list --category webmail
+              shadowscan rules lint Rules/
+              shadowscan rules test
+              shadowscan rules coverage SampleLogs/ --since-rules HEAD~1
+              shadowscan rules export squid-acl --category file-transfer
+              shadowscan rules import ut1 blacklists/ --out Rules/ut1.yaml
+            """,
+        subcommands: [RulesList.self, RulesLint.self, RulesTest.self]
+    )
+}
+
+/// `--rules DIR`, shared by the rule tools.
+struct CatalogueOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The service catalogue folder (default: the project's Rules/).", valueName: "DIR"))
+    var rules: String?
+
+    /// The folder to load, or exit 2 when there is none.
+    func directory() throws -> String {
+        guard let directory = rules ?? RulesLocator.defaultDirectory() else {
+            warn("error: no service catalogue found; pass --rules DIR or set SHADOWSCAN_RULES")
+            throw ExitCode(2)
+        }
+        return directory
+    }
+
+    /// The loaded catalogue; every problem printed and exit 2 when it does not load.
+    func load() throws -> ServiceCatalog {
+        try loadCatalogue(directory())
+    }
+}
+
+/// Loads a catalogue folder for a tool: problems on standard error, exit 2.
+func loadCatalogue(_ directory: String) throws -> ServiceCatalog {
+    do {
+        return try RuleCatalogLoader.load(directory: directory)
+    } catch {
+        warn(error.description)
+        warn("error: \(error.problems.count) problem(s) in the service catalogue \(directory)")
+        throw ExitCode(2)
+    }
+}
+
+/// text | json, for the tools that print reports.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Writes `text` to FILE (atomically) or standard output ("-" or nil).
+func emit(_ text: String, to path: String?) throws {
+    guard let path, path != "-" else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return
+    }
+    do {
+        try ReportWriter.write(text, to: path)
+    } catch {
+        warn("error: cannot write \(path): \(error.localizedDescription)")
+        throw ExitCode(1)
+    }
+}

@@ -107,6 +107,17 @@ public struct AnalysisResult: Sendable {
     public var mergeSeconds = 0.0
     /// Chunks each worker processed (how evenly the work spread).
     public var chunksPerWorker: [Int] = []
+    /// Catalogue traffic per UTC day (DailyCounts.swift), oldest first.
+    public var timeline: [TimelineDay] = []
+    /// How identities were shown and what was suppressed (PrivacyTransform.swift); set by the privacy
+    /// transform before any report is rendered.
+    public var privacy = PrivacyNotice()
+    /// Mail-gateway findings (MailResult.swift); empty when no mail log was read.
+    public var mail = Mail()
+    /// Workaround episodes per identity × blocked × substitute × kind (WorkaroundModel.swift).
+    public var workarounds: [Workaround] = []
+    /// Evidence per blocked or unsanctioned service (WorkaroundModel.swift).
+    public var decisions: [Decision] = []
 
     /// Inputs that could not be read or were skipped: the run's exit status is 1 when there are any.
     public var inputProblems: [InputProblem] {

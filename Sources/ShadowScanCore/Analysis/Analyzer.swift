@@ -12,6 +12,14 @@ public struct AnalysisOptions: Sendable {
     public var format: LogFormat?
     /// Distinct unknown registrable domains tallied per worker before further ones are only counted.
     public var maxUnknownDomains: Int
+    /// Which JSON fields hold what, for `--log-format json` (Formats/JSONFieldMap.swift).
+    public var fieldMap: JSONFieldMap?
+    /// The organisation's policy for workaround detection and decisions; nil: every service unlisted.
+    public var policy: WorkaroundPolicy?
+    /// Workaround events kept per worker (32 bytes each) before further ones are only counted.
+    public var maxWorkaroundEvents = 4_000_000
+    /// Mail-gateway analysis settings (Analysis/MailOptions.swift).
+    public var mail = MailOptions()
 
     public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, blockSize: Int = 4 << 20,
                 maxLineLength: Int = 1 << 20, format: LogFormat? = nil, maxUnknownDomains: Int = 200_000) {
@@ -71,16 +79,22 @@ public final class Analyzer: Sendable {
         let shared = UncheckedBox(aggregates)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let mine = shared.value[w]
-            while let item = queue.pop() {
+            while let (item, ordinal) = queue.popNumbered() {
+                if item.format.isMail { mail.waitForRoom(ordinal) }
                 mine.process(item)
                 if let buffer = item.buffer { pool.release(buffer) }
             }
         }
+        // Mail events go back into input order for correlation (Analysis/MailSequencer.swift).
+        let mail = MailSequencer(correlator: MailCorrelator(options: options.mail, catalog: catalog, sources: sources), window: 2 * workers + 2)
         readerDone.wait()
         let streamed = DispatchTime.now()
-        var result = ResultMerger(catalog: catalog, sources: sources, outcomes: outcomes.values, workers: aggregates).merge()
+        var result = ResultMerger(catalog: catalog, sources: sources, outcomes: outcomes.values, workers: aggregates, policy: policy,
+                                  mailRoutes: mailRoutes).merge()
+        result.mail = mail.finish()
         result.streamSeconds = Double(streamed.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         result.mergeSeconds = Double(DispatchTime.now().uptimeNanoseconds - streamed.uptimeNanoseconds) / 1e9
+                mail.deposit(ordinal, input: item.input, events: mine.takeMailEvents())
         return result
     }
 }

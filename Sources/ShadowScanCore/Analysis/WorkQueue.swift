@@ -33,6 +33,8 @@ final class WorkQueue: @unchecked Sendable {
     private var items: [WorkItem] = []
     private var head = 0
     private var closed = false
+    /// Items handed out so far: an item's ordinal is its position in the queue (input order).
+    private var popped = 0
     private let lock = NSLock()
     private let signal = DispatchSemaphore(value: 0)
 
@@ -51,7 +53,10 @@ final class WorkQueue: @unchecked Sendable {
         for _ in 0..<workers { signal.signal() }
     }
 
-    func pop() -> WorkItem? {
+    func pop() -> WorkItem? { popNumbered()?.item }
+
+    /// The next item and its ordinal (0, 1, 2… in the order the reader pushed them).
+    func popNumbered() -> (item: WorkItem, ordinal: Int)? {
         while true {
             signal.wait()
             lock.lock()
@@ -59,8 +64,10 @@ final class WorkQueue: @unchecked Sendable {
                 let item = items[head]
                 head += 1
                 if head > 1024 && head * 2 > items.count { items.removeFirst(head); head = 0 }
+                let ordinal = popped
+                popped += 1
                 lock.unlock()
-                return item
+                return (item, ordinal)
             }
             let done = closed
             lock.unlock()

@@ -100,6 +100,8 @@ struct WorkerTallies {
     var bytesOut: Int64 = 0
     var unknownDomainOverflow: Int64 = 0
 
+    /// The events of the mail chunk just parsed, for the sequential pass (Analysis/MailWorker.swift).
+    var mailEvents: MailEventBuffer?
     init(matcher: ServiceMatcher, maxLineLength: Int, maxUnknownDomains: Int, serviceCount: Int) {
         self.matcher = matcher
         self.maxLineLength = maxLineLength

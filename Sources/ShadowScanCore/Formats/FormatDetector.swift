@@ -9,8 +9,14 @@ public enum FormatDetector {
     }
 
     public static let sampleLines = 20
-    /// Most specific first: combined lines also parse as common.
-    static let preference: [LogFormat] = [.squidCombined, .squidCommon, .squidNative]
+    /// Most specific first, so a tie goes to the format that explains more: WSA lines also parse as Squid
+    /// native, combined lines as common, a W3C file with a header also as header-less Blue Coat.
+    public static let preference: [LogFormat] = [
+        .w3c, .bluecoatKV, .ciscoWSA, .squidCombined, .squidCommon, .squidNative, .bluecoatW3C,
+        .zscalerJSON, .paloAlto, .fortigate, .skyhigh, .forcepointCSV, .cef, .zscalerKV, .zscalerCSV,
+        .squidGuard, .ufdbGuard, .json,
+        .postfix, .exim, .exchangeTracking, .m365MessageTrace,
+    ]
 
     /// nil when no format parses any sampled line.
     public static func detect(_ prefix: UnsafeRawBufferPointer) -> Detection? {

@@ -3,6 +3,26 @@ public enum LogFormat: String, CaseIterable, Sendable {
     case squidNative = "squid-native"
     case squidCommon = "squid-common"
     case squidCombined = "squid-combined"
+    case w3c = "w3c"
+    case bluecoatW3C = "bluecoat-w3c"
+    case bluecoatKV = "bluecoat-kv"
+    case ciscoWSA = "cisco-wsa"
+    case zscalerJSON = "zscaler-nss-json"
+    case zscalerCSV = "zscaler-nss-csv"
+    case zscalerKV = "zscaler-nss-kv"
+    case fortigate = "fortigate"
+    case skyhigh = "skyhigh-web-gateway"
+    case forcepointCSV = "forcepoint-csv"
+    case cef = "cef"
+    case paloAlto = "paloalto-url"
+    case squidGuard = "squidguard"
+    case ufdbGuard = "ufdbguard"
+    case json = "json"
+    // Mail gateways (message events, not proxy records: Analysis/MailWorker.swift).
+    case postfix = "postfix"
+    case exim = "exim"
+    case exchangeTracking = "exchange-tracking"
+    case m365MessageTrace = "m365-message-trace"
 
     public var summary: String {
         switch self {

@@ -55,3 +55,7 @@ public enum JSONReport {
         ])
     }
 }
+            ("mail", mailSection(result.mail)),
+            ("workarounds", workaroundsSection(result)), ("decisions", decisionsSection(result)),
+            ("timeline", timelineSection(result.timeline)),
+            ("privacy", privacySection(result.privacy)),

@@ -43,6 +43,8 @@ public enum TextSummary {
             out.append(contentsOf: table(userRows))
             out.append("")
         }
+        out.append(contentsOf: mailLines(result.mail, top: top))
+        out.append(contentsOf: workaroundLines(result, top: top))
         if !result.unknownDomains.isEmpty {
             out.append("Unknown domains (not in the catalogue, by distinct users): candidates for new rules")
             var rows: [[String]] = [["domain", "users", "requests", "to client"]]

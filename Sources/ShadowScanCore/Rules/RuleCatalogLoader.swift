@@ -40,6 +40,7 @@ public enum RuleCatalogLoader {
         do {
             files = try FileManager.default.contentsOfDirectory(atPath: directory)
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                .filter { !$0.hasPrefix("policy") }   // policy files (`--policy`) live beside the rules, e.g. policy.example.yaml
                 .sorted()
                 .map { (directory as NSString).appendingPathComponent($0) }
         } catch {
@@ -73,9 +74,11 @@ struct RuleFileReader {
     var services: [ServiceDefinition] = []
     /// Every service's id and domains, also of services with other problems, for the checks across files.
     private var claims: [(id: String?, domains: [String], location: SourceLocation)] = []
+    /// `mail_domains` entries: a mail domain belongs to one provider only.
+    private var mailClaims: [(id: String, domain: String, location: SourceLocation)] = []
     private var file = ""
 
-    static let serviceKeys: Set<String> = ["id", "name", "category", "risk", "personal", "domains", "url", "upload", "examples"]
+    static let serviceKeys: Set<String> = ["id", "name", "category", "risk", "personal", "domains", "url", "upload", "examples", "mail_domains"]
     static let uploadKeys: Set<String> = ["methods", "url"]
     static let exampleKeys: Set<String> = ["match", "no_match", "upload", "lines"]
     static let lineExampleKeys: Set<String> = ["line", "service", "format", "upload", "action"]
@@ -155,6 +158,18 @@ struct RuleFileReader {
             }
             if list.isEmpty { problems.append(problem(values["domains"], "a service needs at least one domain")) }
         }
+        // Where the provider's users have mailboxes (user@gmail.com): recipients there are personal.
+        var mailDomains: [String] = []
+        if let list = stringList(values["mail_domains"], "mail_domains", required: false, in: node) {
+            for (domain, domainNode) in list {
+                if let reason = Self.domainProblem(domain) {
+                    problems.append(problem(domainNode, "mail domain '\(domain)' \(reason)"))
+                } else {
+                    mailDomains.append(domain)
+                    mailClaims.append((id ?? "?", domain, location(domainNode)))
+                }
+            }
+        }
         var urlPatterns: [String] = []
         var urlPatternLocations: [SourceLocation] = []
         if let list = stringList(values["url"], "url", required: false, in: node) {
@@ -180,10 +195,12 @@ struct RuleFileReader {
         }
         claims.append((id, domains, location(node)))
         guard problems.count == before, let id, let name, let category, let risk, let personal else { return }
-        services.append(ServiceDefinition(
+        var definition = ServiceDefinition(
             id: id, name: name, category: category, risk: risk, personal: personal, domains: domains,
             urlPatterns: urlPatterns, uploads: uploads, examples: examples, location: location(node),
-            domainLocations: domainLocations, urlPatternLocations: urlPatternLocations))
+            domainLocations: domainLocations, urlPatternLocations: urlPatternLocations)
+        definition.mailDomains = mailDomains
+        services.append(definition)
     }
 
     private mutating func readUpload(_ node: Node) -> UploadIndicator? {
@@ -323,6 +340,15 @@ struct RuleFileReader {
                 } else {
                     domains[domain] = (id, claim.location)
                 }
+            }
+        }
+        var mailDomains: [String: (String, SourceLocation)] = [:]
+        for claim in mailClaims {
+            if let (owner, loc) = mailDomains[claim.domain] {
+                let who = owner == claim.id ? "this service already" : "service '\(owner)'"
+                problems.append(RuleProblem(location: claim.location, message: "mail domain '\(claim.domain)' is already claimed by \(who) (\(loc))"))
+            } else {
+                mailDomains[claim.domain] = (claim.id, claim.location)
             }
         }
     }

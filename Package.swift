@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // C stays in system-library targets; Debian's libpcre2-dev provides libpcre2-8.
@@ -29,7 +31,9 @@ let package = Package(
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
         .target(
             name: "ShadowScanCore",
-            dependencies: ["PCRE2", .product(name: "Yams", package: "Yams"), "CZlib", "CBzip2", "CLzma", "CZstd"]
+            dependencies: ["PCRE2", .product(name: "Yams", package: "Yams"), "CZlib", "CBzip2", "CLzma", "CZstd",
+                           // Reports: HTML/Markdown templates; keyed pseudonyms (HMAC-SHA-256) for identities.
+                           .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "shadowscan",

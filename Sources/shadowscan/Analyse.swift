@@ -45,6 +45,9 @@ struct Analyse: ParsableCommand {
     @Flag(name: .long, help: "Print how long each phase took, and the throughput, to standard error.")
     var timings = false
 
+    @OptionGroup(title: "Reports and privacy")
+    var reports: ReportOptions
+
     func validate() throws {
         if workers < 1 || workers > 256 { throw ValidationError("--workers must be between 1 and 256") }
         if blockSize < 1 { throw ValidationError("--block-size must be positive") }
@@ -52,6 +55,7 @@ struct Analyse: ParsableCommand {
             throw ValidationError("unknown --log-format '\(logFormat)'; expected auto or one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
+        if [json, reports.html, reports.markdown].filter({ $0 == "-" }).count > 1 { throw ValidationError("only one of --json, --html, --markdown can write to standard output") }
     }
 
     func run() throws {
@@ -70,8 +74,10 @@ struct Analyse: ParsableCommand {
         }
 
         let loaded = Date()
+        let privacy = try reports.privacyOptions()
         let options = AnalysisOptions(workers: workers, blockSize: blockSize, format: LogFormat(rawValue: logFormat))
-        let result = Analyzer(catalog: catalog, options: options).run(paths: paths)
+        // Pseudonyms and k-suppression apply once, here, so every output below shows the same thing.
+        let result = PrivacyTransform.apply(Analyzer(catalog: catalog, options: options).run(paths: paths), privacy)
 
         if timings {
             let mb = Double(result.totals.inputBytes) / 1e6
@@ -90,8 +96,9 @@ struct Analyse: ParsableCommand {
         }
         if !quiet {
             let summary = TextSummary.render(result, top: top)
-            if json == "-" { warn(summary) } else { print(summary, terminator: "") }
+            if json == "-" || reports.usesStandardOutput { warn(summary) } else { print(summary, terminator: "") }
         }
+        if !reports.writeReports(result).isEmpty { throw ExitCode(1) }
         let problems = result.inputProblems
         for problem in problems { warn("warning: \(problem)") }
         if !problems.isEmpty { throw ExitCode(1) }

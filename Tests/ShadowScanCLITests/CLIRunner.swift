@@ -28,7 +28,9 @@ enum CLI {
         process.executableURL = productsDirectory.appendingPathComponent(tool)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // Pseudonym keys go to one throwaway data folder per test run, never the user's own.
+        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_DATA_HOME": dataHome.path, "SHADOWSCAN_KEY_FILE": ""]) { $1 }
+            .merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -49,6 +51,8 @@ enum CLI {
         return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }
+
+    static let dataHome = temporaryDirectory()
 
     static func temporaryDirectory() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("shadowscan-cli-\(UUID().uuidString)")

@@ -40,7 +40,7 @@ final class GeneratorTruthTests: XCTestCase {
         for format in ["squid-native", "squid-common", "squid-combined"] {
             let log = CLI.packageRoot.appendingPathComponent("SampleLogs/\(format).log").path
             let truth = try CLI.json(CLI.packageRoot.appendingPathComponent("Tests/Fixtures/samples/\(format).truth.json"))
-            let out = try CLI.run(["analyse", log, "--rules", rules, "--json", "-", "--quiet"])
+            let out = try CLI.run(["analyse", log, "--rules", rules, "--json", "-", "--quiet", "--identities", "plain"])
             XCTAssertEqual(out.status, 0, out.stderr)
             try assertMatchesTruth(report: try CLI.json(out.stdout), truth: truth, format)
         }
@@ -55,7 +55,7 @@ final class GeneratorTruthTests: XCTestCase {
             XCTAssertEqual(gen.status, 0, gen.stderr)
             var outputs: [String] = []
             for workers in [1, 2, 8] {
-                let out = try CLI.run(["analyse", log.path, "--rules", rules, "--workers", "\(workers)", "--block-size", "300000", "--json", "-", "--quiet"])
+                let out = try CLI.run(["analyse", log.path, "--rules", rules, "--workers", "\(workers)", "--block-size", "300000", "--json", "-", "--quiet", "--identities", "plain"])
                 XCTAssertEqual(out.status, 0, out.stderr)
                 try assertMatchesTruth(report: try CLI.json(out.stdout), truth: try CLI.json(truth), "\(format) workers \(workers)")
                 outputs.append(out.stdout)

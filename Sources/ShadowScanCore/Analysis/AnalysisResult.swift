@@ -15,6 +15,8 @@ public struct AnalysisResult: Sendable {
         public var regexLimitHits: Int64 = 0
         /// Unknown-domain records not tallied because the per-worker domain table was full.
         public var unknownDomainOverflow: Int64 = 0
+        /// Catalogue records on days past the timeline's day limit (`DailyCounts.maxDays` distinct days).
+        public var timelineOverflow: Int64 = 0
     }
 
     public struct Input: Sendable {

@@ -19,6 +19,7 @@ struct ResultMerger {
         var userCounters: [UserCounters] = []
         var serviceCounters = Array(repeating: ServiceCounters(), count: catalog.services.count)
         var serviceUsers = DistinctPairs()
+        var daily = DailyMerge(serviceCount: catalog.services.count)
         var domainIndex: [[UInt8]: Int] = [:]
         var domainNames: [[UInt8]] = []
         var domainCounters: [DomainCounters] = []
@@ -44,6 +45,7 @@ struct ResultMerger {
             worker.serviceUsers.forEach { service, user in
                 serviceUsers.insert(row: service, column: Int32(localToGlobalUser[Int(user)]))
             }
+            daily.add(worker.daily, globalUser: localToGlobalUser)
             var localToGlobalDomain = [Int](repeating: 0, count: worker.domains.count)
             for local in 0..<worker.domains.count {
                 let bytes = worker.domains.bytes(of: Int32(local))
@@ -115,6 +117,8 @@ struct ResultMerger {
                                          requests: domainCounters[d].requests, bytes: domainCounters[d].bytes)
         }.sorted { ($0.users, $0.requests, $1.domain) > ($1.users, $1.requests, $0.domain) }
         result.unknownDomains = Array(top.prefix(AnalysisResult.unknownDomainLimit))
+        result.timeline = daily.timeline(catalog)
+        result.totals.timelineOverflow = daily.overflow
         return result
     }
 

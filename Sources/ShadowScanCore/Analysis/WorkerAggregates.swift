@@ -88,6 +88,8 @@ struct WorkerTallies {
     var userCounters: [UserCounters] = []
     /// (service, user) pairs: distinct identities per service.
     var serviceUsers = DistinctPairs()
+    /// Requests, denials and identities per (UTC day, service), for the timeline.
+    var daily: DailyCounts
     var domains = ByteInterner(capacity: 4096)
     var domainCounters: [DomainCounters] = []
     /// (domain, user) pairs: distinct identities per unknown domain.
@@ -107,6 +109,7 @@ struct WorkerTallies {
         self.maxLineLength = maxLineLength
         self.maxUnknownDomains = maxUnknownDomains
         self.services = Array(repeating: ServiceCounters(), count: serviceCount)
+        self.daily = DailyCounts(serviceCount: serviceCount)
     }
 
     /// An empty value to swap in while a worker's real tallies are out in a local.
@@ -199,6 +202,7 @@ struct WorkerTallies {
             userCounters[Int(user)].requests += 1
             if record.action == .denied { userCounters[Int(user)].denied += 1 }
             serviceUsers.insert(row: service, column: user)
+            daily.add(timeMillis: record.timeMillis, service: s, user: user, denied: record.action == .denied)
         } else if !catalogueHost, let which = RegistrableDomain.suffixIndex(of: host, suffixes) {
             let (start, hash) = which == 1 ? (suffixes.start.1, suffixes.hash.1) : (suffixes.start.2, suffixes.hash.2)
             let domain = domains.intern(folding: UnsafeRawBufferPointer(rebasing: host[start...]), hash: hash, limit: maxUnknownDomains)

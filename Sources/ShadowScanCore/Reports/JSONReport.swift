@@ -19,6 +19,7 @@ public enum JSONReport {
                 ("matched", .int(t.matched)), ("bytes", .int(t.bytes)), ("bytes_out", .int(t.bytesOut)),
                 ("oversized", .int(t.oversized)), ("input_bytes", .int(t.inputBytes)),
                 ("regex_limit_hits", .int(t.regexLimitHits)), ("unknown_domain_overflow", .int(t.unknownDomainOverflow)),
+                ("timeline_overflow", .int(t.timelineOverflow)),
             ])),
             ("inputs", .array(result.inputs.map { input in
                 .object([
@@ -52,6 +53,8 @@ public enum JSONReport {
             ("unknown_domains", .array(result.unknownDomains.map { d in
                 .object([("domain", .string(d.domain)), ("users", .int(d.users)), ("requests", .int(d.requests)), ("bytes", .int(d.bytes))])
             })),
+            ("timeline", timelineSection(result.timeline)),
+            ("privacy", privacySection(result.privacy)),
         ])
     }
 }

@@ -1,0 +1,199 @@
+/// How identities appear in reports.
+public enum IdentityDisplay: String, Sendable, CaseIterable {
+    /// Keyed pseudonyms (`u-3f9a0c51d2e7`): the default.
+    case pseudonym
+    /// Names and addresses as logged: an explicit choice for the security team.
+    case plain
+}
+
+/// Who a report is for.
+public enum ReportAudience: String, Sendable, CaseIterable {
+    /// Everything, identities as `IdentityDisplay` says.
+    case security
+    /// No individuals at all, and no group of fewer than `minGroupSize` people.
+    case manager
+}
+
+public struct PrivacyOptions: Sendable {
+    public var identities: IdentityDisplay
+    public var audience: ReportAudience
+    public var minGroupSize: Int
+    /// Required when identities are pseudonyms and the audience sees individuals.
+    public var pseudonyms: Pseudonyms?
+    /// Re-words a decision's recommendation after small substitutes were suppressed (the policy's
+    /// `DecisionAdvisor`), so its reasons name no group the manager report hides.
+    public var recommend: (@Sendable (AnalysisResult.Decision) -> AnalysisResult.Decision.Recommendation)?
+
+    public static let defaultMinGroupSize = 5
+
+    public init(identities: IdentityDisplay = .pseudonym, audience: ReportAudience = .security,
+                minGroupSize: Int = defaultMinGroupSize, pseudonyms: Pseudonyms? = nil) {
+        self.identities = identities
+        self.audience = audience
+        self.minGroupSize = minGroupSize
+        self.pseudonyms = pseudonyms
+    }
+
+    /// Whether reports will show any identity (and so whether a key is needed for pseudonyms).
+    public var needsKey: Bool { identities == .pseudonym && audience == .security }
+}
+
+/// What a report says about its own privacy: how identities are shown, under which key, and what was
+/// left out. Part of every output (`privacy` in JSON).
+public struct PrivacyNotice: Sendable {
+    /// `pseudonym`, `plain`, or `none` (manager reports show no individuals).
+    public var identities = "plain"
+    /// The pseudonym key's public id (`k-…`), when identities are pseudonyms.
+    public var keyID: String?
+    public var audience = "security"
+    /// k: the smallest group a manager report shows; nil for the security audience.
+    public var minGroupSize: Int?
+    public var suppressed: [Suppression] = []
+    /// Pseudonyms shared by more than one identity in this run (48-bit pseudonyms: expected 0).
+    public var collisions = 0
+
+    public init() {}
+
+    /// Rows of one table left out because fewer than k people made them up (or, for `users` and
+    /// per-identity tables, because a manager report lists no individuals).
+    public struct Suppression: Sendable, Equatable {
+        public var table: String
+        public var rows: Int
+        public var reason: String
+    }
+}
+
+/// The one place identities are turned into pseudonyms and small groups are suppressed. It runs once
+/// on the finished result, so every renderer (text, JSON, HTML, Markdown, CSV) shows the same thing.
+/// Every identity-bearing field of `AnalysisResult` is listed in `mapIdentities`, and nowhere else.
+public enum PrivacyTransform {
+    public static func apply(_ input: AnalysisResult, _ options: PrivacyOptions) -> AnalysisResult {
+        var result = input
+        var notice = PrivacyNotice()
+        notice.audience = options.audience.rawValue
+        if options.audience == .manager {
+            notice.identities = "none"
+            notice.minGroupSize = options.minGroupSize
+            suppressForManagers(&result, k: Int64(options.minGroupSize), notice: &notice, recommend: options.recommend)
+        } else if options.identities == .pseudonym {
+            guard let pseudonyms = options.pseudonyms else {
+                preconditionFailure("pseudonymous reports need a key")
+            }
+            notice.identities = "pseudonym"
+            notice.keyID = pseudonyms.keyID
+            var seen: [String: String] = [:]
+            var collided: Set<String> = []
+            let keep = mailDomainsToKeep(result)
+            mapIdentities(&result) { kind, identity in
+                let p: String
+                switch kind {
+                case .user: p = pseudonyms.pseudonym(identity)
+                case .mailAddress: p = pseudonyms.pseudonym(address: identity) { keep.contains($0) }
+                }
+                if let other = seen[p], other != identity { collided.insert(p) } else { seen[p] = identity }
+                return p
+            }
+            notice.collisions = collided.count
+            // Pseudonyms sort differently from names: keep tables in a stable order.
+            sortAfterRenaming(&result)
+        } else {
+            notice.identities = "plain"
+        }
+        result.privacy = notice
+        return result
+    }
+
+    public enum IdentityKind: Sendable { case user, mailAddress }
+
+    /// Calls `transform` on every identity the result holds and stores what it returns. Add every new
+    /// identity-bearing field here: the privacy tests check that no name from the input survives.
+    public static func mapIdentities(_ result: inout AnalysisResult, _ transform: (IdentityKind, String) -> String) {
+        for i in result.users.indices { result.users[i].user = transform(.user, result.users[i].user) }
+        for i in result.workarounds.indices { result.workarounds[i].identity = transform(.user, result.workarounds[i].identity) }
+        for i in result.mail.senders.indices {
+            result.mail.senders[i].sender = transform(.mailAddress, result.mail.senders[i].sender)
+            for j in result.mail.senders[i].selfForwarding.indices {
+                result.mail.senders[i].selfForwarding[j].recipient = transform(.mailAddress, result.mail.senders[i].selfForwarding[j].recipient)
+            }
+        }
+        for i in result.mail.autoForwards.indices {
+            result.mail.autoForwards[i].mailbox = transform(.mailAddress, result.mail.autoForwards[i].mailbox)
+            result.mail.autoForwards[i].recipient = transform(.mailAddress, result.mail.autoForwards[i].recipient)
+        }
+    }
+
+    /// Every identity in the result, with its kind (what `reveal` matches pseudonyms against).
+    public static func identities(in result: AnalysisResult) -> [(IdentityKind, String)] {
+        var copy = result
+        var all: [(IdentityKind, String)] = []
+        mapIdentities(&copy) { kind, identity in all.append((kind, identity)); return identity }
+        return all
+    }
+
+    /// Mail domains a pseudonymous address keeps: the organisation's and the catalogue's personal-mail
+    /// providers (a vanity domain would name the person, so it goes with the local part).
+    static func mailDomainsToKeep(_ result: AnalysisResult) -> Set<String> {
+        Set(result.mail.organisationDomains).union(result.mail.personalDomains.map(\.domain))
+    }
+
+    static func sortAfterRenaming(_ result: inout AnalysisResult) {
+        // Users: by requests, then pseudonym, as the merge orders names.
+        result.users.sort { ($0.requests, $1.user) > ($1.requests, $0.user) }
+        // Workarounds: the analysis orders them by identity first; keep that order under pseudonyms.
+        result.workarounds.sort { a, b in
+            (a.identity, a.blocked, a.substitute, a.kind.rawValue) < (b.identity, b.blocked, b.substitute, b.kind.rawValue)
+        }
+    }
+
+    static func suppressForManagers(_ result: inout AnalysisResult, k: Int64, notice: inout PrivacyNotice,
+                                    recommend: ((AnalysisResult.Decision) -> AnalysisResult.Decision.Recommendation)?) {
+        func drop<T>(_ rows: inout [T], table: String, reason: String, where small: (T) -> Bool) {
+            let before = rows.count
+            rows.removeAll(where: small)
+            if rows.count < before { notice.suppressed.append(.init(table: table, rows: before - rows.count, reason: reason)) }
+        }
+        let fewer = "fewer than \(k) people"
+        drop(&result.users, table: "users", reason: "manager reports list no individuals") { _ in true }
+        drop(&result.services, table: "services", reason: fewer) { $0.users < k }
+        drop(&result.categories, table: "categories", reason: fewer) { $0.users < k }
+        drop(&result.unknownDomains, table: "unknown_domains", reason: fewer) { $0.users < k }
+        var cells = 0
+        for d in result.timeline.indices {
+            let before = result.timeline[d].services.count
+            result.timeline[d].services.removeAll { $0.users < k }
+            cells += before - result.timeline[d].services.count
+        }
+        if cells > 0 { notice.suppressed.append(.init(table: "timeline.services", rows: cells, reason: fewer)) }
+        drop(&result.timeline, table: "timeline", reason: fewer) { $0.users < k }
+        drop(&result.workarounds, table: "workarounds", reason: "manager reports list no individuals") { _ in true }
+        drop(&result.decisions, table: "decisions", reason: fewer) { $0.identitiesTried < k }
+        var substitutes = 0, departments = 0
+        for d in result.decisions.indices {
+            let hiddenRows = result.decisions[d].substitutes.filter { $0.identities < k }
+            let hidden = hiddenRows.map(\.service)
+            substitutes += hidden.count
+            result.decisions[d].substitutes.removeAll { $0.identities < k }
+            result.decisions[d].substitutesByBytes.removeAll { hidden.contains($0) }
+            let before = result.decisions[d].departments.count
+            result.decisions[d].departments.removeAll { $0.identitiesTried < k }
+            departments += before - result.decisions[d].departments.count
+            if !hidden.isEmpty {
+                if let recommend {
+                    result.decisions[d].recommendation = recommend(result.decisions[d])
+                } else {
+                    // Without the advisor, drop the reasons that could name a hidden substitute.
+                    let names = hiddenRows.flatMap { [$0.service, $0.name] }
+                    result.decisions[d].recommendation.reasons.removeAll { reason in names.contains { reason.contains($0) } }
+                    if names.contains(where: { result.decisions[d].recommendation.summary.contains($0) }) {
+                        result.decisions[d].recommendation.summary = "Recommended: \(result.decisions[d].recommendation.action) (some substitutes are hidden: fewer than \(k) people)."
+                    }
+                }
+            }
+        }
+        if substitutes > 0 { notice.suppressed.append(.init(table: "decisions.substitutes", rows: substitutes, reason: fewer)) }
+        if departments > 0 { notice.suppressed.append(.init(table: "decisions.departments", rows: departments, reason: fewer)) }
+        drop(&result.mail.senders, table: "mail.senders", reason: "manager reports list no individuals") { _ in true }
+        drop(&result.mail.autoForwards, table: "mail.auto_forwards", reason: "manager reports list no individuals") { _ in true }
+        drop(&result.mail.personalDomains, table: "mail.personal_domains", reason: "fewer than \(k) senders") { $0.senders < k }
+    }
+}

@@ -1,0 +1,47 @@
+extension ReportTemplates {
+    static let markdownEvidence = #"""
+{{% CONTENT_TYPE: SHADOWSCAN_MARKDOWN}}
+## {{title}}
+
+{{intro}}
+
+{{#cards}}
+### {{name}}
+
+**{{risk}} risk**, {{status}}, {{category}}
+
+{{headline}}
+
+|{{#facts}} {{label}} |{{/facts}}
+|{{#facts}} ---: |{{/facts}}
+|{{#facts}} {{value}} |{{/facts}}
+
+{{#.substitutes}}
+**{{title}}**
+
+{{>md_table_body}}
+{{/.substitutes}}
+{{#.departments}}
+**{{title}}**
+
+{{>md_table_body}}
+{{/.departments}}
+{{#.trend}}
+{{.}}
+
+{{/.trend}}
+{{#.recommendation}}
+**Recommendation: {{action}}.** {{summary}}
+
+{{#reasons}}
+- {{.}}
+{{/reasons}}
+
+{{/.recommendation}}
+{{/cards}}
+{{^cards}}
+{{empty}}
+
+{{/cards}}
+"""#
+}

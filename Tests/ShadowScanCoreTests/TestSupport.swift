@@ -49,8 +49,15 @@ enum TestSupport {
     static func parse(_ parser: some LogLineParser, _ line: String) -> ParsedLine? {
         let bytes = Array(line.utf8)
         var record = ProxyRecord()
-        let ok = bytes.withUnsafeBytes { parser.parse($0, into: &record) }
-        return ok ? ParsedLine(bytes: bytes, record: record) : nil
+        // Spans may index bytes the parser built (a composed URL): keep a copy of those instead.
+        var built: [UInt8]?
+        let ok = bytes.withUnsafeBytes { buffer -> Bool in
+            let ok = parser.parse(buffer, into: &record)
+            if ok, let storage = record.storage { built = Array(storage) }
+            return ok
+        }
+        record.storage = nil
+        return ok ? ParsedLine(bytes: built ?? bytes, record: record) : nil
     }
 
     static func temporaryDirectory() -> URL {

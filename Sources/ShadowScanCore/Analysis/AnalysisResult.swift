@@ -15,6 +15,8 @@ public struct AnalysisResult: Sendable {
         public var regexLimitHits: Int64 = 0
         /// Unknown-domain records not tallied because the per-worker domain table was full.
         public var unknownDomainOverflow: Int64 = 0
+        /// Well-formed lines that are no web request (header lines, non-web events), over all inputs.
+        public var skipped: Int64 = 0
         /// Catalogue records on days past the timeline's day limit (`DailyCounts.maxDays` distinct days).
         public var timelineOverflow: Int64 = 0
     }
@@ -36,6 +38,8 @@ public struct AnalysisResult: Sendable {
         public var compression: CompressionFormat?
     }
 
+        /// Well-formed lines that are no web request: W3C `#` header lines, a gateway's non-web events.
+        public var skipped: Int64 = 0
     /// What was counted for a service or a category.
     public struct Usage: Sendable {
         public var requests: Int64 = 0

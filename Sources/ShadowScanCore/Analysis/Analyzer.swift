@@ -69,6 +69,7 @@ public final class Analyzer: Sendable {
             }
             queue.close(workers: workers)
             readerDone.signal()
+            chunkReader.fieldMap = options.fieldMap
         }
         reader.name = "shadowscan-reader"
         reader.start()

@@ -146,6 +146,8 @@ struct ResultMerger {
             result.totals.oversized += input.oversized
             result.totals.inputBytes += input.bytes
         }
+            inputs[i].skipped += Int64(chunk.skipped)
         result.inputs = inputs
     }
 }
+            result.totals.skipped += input.skipped

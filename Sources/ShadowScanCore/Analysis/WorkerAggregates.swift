@@ -46,6 +46,8 @@ struct ChunkStats {
     var records = 0
     var malformed = 0
     var oversized = 0
+    /// Well-formed lines that are no web request: W3C `#` header lines, non-web events of a gateway log.
+    var skipped = 0
     /// Line numbers within the chunk (1-based) of the first malformed lines.
     var malformedSamples: [Int] = []
 
@@ -131,15 +133,17 @@ struct WorkerTallies {
         }
         chunks.append(stats)
     }
+        default: processGatewayFormat(chunk, item, &stats)   // Formats/FormatDispatch.swift
 
     /// The hot loop: split the chunk into lines, parse, match, count. Generic so each parser is
     /// specialised; nothing here allocates per line.
     @inline(__always)
-    private mutating func processLines<P: LogLineParser>(_ chunk: UnsafeRawBufferPointer, _ parser: P, _ stats: inout ChunkStats) {
+    mutating func processLines<P: LogLineParser>(_ chunk: UnsafeRawBufferPointer, _ parser: P, _ stats: inout ChunkStats) {
         guard let base = chunk.baseAddress else { return }
         var record = ProxyRecord()
         var position = 0
         let count = chunk.count
+        var parser = parser
         while position < count {
             let end: Int
             if let newline = memchr(base + position, 0x0A, count - position) {
@@ -153,9 +157,16 @@ struct WorkerTallies {
             let line = UnsafeRawBufferPointer(start: base + position, count: lineEnd - position)
             if line.count > maxLineLength {
                 stats.noteMalformed(oversized: true)
+            } else if P.hasDirectives && parser.directive(line) {
+                stats.skipped += 1
             } else if parser.parse(line, into: &record) {
-                stats.records += 1
-                tally(record, line)
+                if record.isRequest {
+                    stats.records += 1
+                    // Spans index the line, or bytes the parser built (a composed URL): pass those.
+                    tally(record, record.base(line))
+                } else {
+                    stats.skipped += 1
+                }
             } else {
                 stats.noteMalformed(oversized: false)
             }

@@ -5,7 +5,12 @@ public enum FormatDetector {
         public let format: LogFormat
         public let parsedLines: Int
         public let sampledLines: Int
-        public var reason: String { "\(parsedLines) of the first \(sampledLines) lines parse as \(format.rawValue)" }
+        /// Header or comment lines of the format among the first lines (W3C `#Fields:`, a CSV header).
+        public var headerLines = 0
+        public var reason: String {
+            let header = headerLines > 0 ? " after \(headerLines) header line\(headerLines == 1 ? "" : "s")" : ""
+            return "\(parsedLines) of the first \(sampledLines) lines\(header) parse as \(format.rawValue)"
+        }
     }
 
     public static let sampleLines = 20
@@ -18,8 +23,32 @@ public enum FormatDetector {
         .postfix, .exim, .exchangeTracking, .m365MessageTrace,
     ]
 
-    /// nil when no format parses any sampled line.
-    public static func detect(_ prefix: UnsafeRawBufferPointer) -> Detection? {
+    /// nil when no format parses any sampled line. `fieldMap`: the mapping generic JSON lines are tried
+    /// with (ECS field names when nil).
+    public static func detect(_ prefix: UnsafeRawBufferPointer, fieldMap: JSONFieldMap? = nil) -> Detection? {
+        let lines = sample(prefix)
+        guard !lines.isEmpty else { return nil }
+        var best: Detection?
+        var record = ProxyRecord()
+        for format in preference {
+            var parser = format.detectionParser(fieldMap: fieldMap)
+            var parsed = 0, headers = 0
+            for line in lines {
+                if type(of: parser).hasDirectives && parser.directive(line) { headers += 1 }
+                else if parser.parse(line, into: &record) { parsed += 1 }
+            }
+            // A quarter of the lines at least: a JSON test case that happens to quote one log line
+            // is not a log in that format.
+            if parsed > (best?.parsedLines ?? 0) && parsed * 4 >= lines.count - headers {
+                best = Detection(format: format, parsedLines: parsed, sampledLines: lines.count - headers, headerLines: headers)
+            }
+        }
+        return best
+    }
+
+    /// Up to `sampleLines` non-empty lines from the start of `prefix` (a last line without its newline
+    /// counts only when the prefix ends there).
+    static func sample(_ prefix: UnsafeRawBufferPointer) -> [UnsafeRawBufferPointer] {
         var lines: [UnsafeRawBufferPointer] = []
         var start = 0
         while start < prefix.count && lines.count < sampleLines {
@@ -30,17 +59,7 @@ public enum FormatDetector {
             if lineEnd > start { lines.append(UnsafeRawBufferPointer(rebasing: prefix[start..<lineEnd])) }
             start = end + 1
         }
-        guard !lines.isEmpty else { return nil }
-        var best: Detection?
-        var record = ProxyRecord()
-        for format in preference {
-            let parser = format.detectionParser
-            let parsed = lines.reduce(0) { $0 + (parser.parse($1, into: &record) ? 1 : 0) }
-            if parsed > (best?.parsedLines ?? 0) {
-                best = Detection(format: format, parsedLines: parsed, sampledLines: lines.count)
-            }
-        }
-        return best
+        return lines
     }
 
     /// The first line of `prefix`, printable and bounded, for "not in a known format" messages.
@@ -52,20 +71,5 @@ public enum FormatDetector {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         return prefix.count > bytes.count && bytes.count >= limit ? text + "…" : text
-    }
-}
-
-extension LogFormat {
-    /// The parser for this format, as an existential: for tools, not the hot loop.
-    public var parser: any LogLineParser {
-        switch self {
-        case .squidNative: return SquidNativeParser()
-        case .squidCommon, .squidCombined: return SquidCommonParser()
-        }
-    }
-
-    /// The parser detection tries: stricter where two formats share a parser.
-    var detectionParser: any LogLineParser {
-        self == .squidCombined ? SquidCommonParser(requireUserAgent: true) : parser
     }
 }

@@ -29,11 +29,12 @@ public enum LogFormat: String, CaseIterable, Sendable {
         case .squidNative: return "Squid native access.log (logformat squid)"
         case .squidCommon: return "Squid common log format (logformat common: %>a %[ui %[un [%tl] \"%rm %ru HTTP/%rv\" %>Hs %<st %Ss:%Sh)"
         case .squidCombined: return "Squid combined log format (common + \"referer\" \"user agent\")"
+        default: return description
         }
     }
 
-    /// Whether records in this format carry the request size (bytes from the client).
-    public var hasRequestSize: Bool { false }
+    /// Whether records in this format can carry the request size (bytes from the client).
+    public var hasRequestSize: Bool { requestSize != .never }
 }
 
 /// One parser per format. `parse` reads one line (without its newline) and fills `record` with spans
@@ -42,4 +43,14 @@ public enum LogFormat: String, CaseIterable, Sendable {
 public protocol LogLineParser: Sendable {
     static var format: LogFormat { get }
     func parse(_ line: UnsafeRawBufferPointer, into record: inout ProxyRecord) -> Bool
+    /// True for formats whose header lines configure the parser (W3C `#Fields:`, a CSV header row):
+    /// the hot loop then offers each line to `directive` before `parse`.
+    static var hasDirectives: Bool { get }
+    /// Reads `line` if it is a header or comment line of the format (counted as skipped, not malformed).
+    mutating func directive(_ line: UnsafeRawBufferPointer) -> Bool
+}
+
+extension LogLineParser {
+    public static var hasDirectives: Bool { false }
+    public mutating func directive(_ line: UnsafeRawBufferPointer) -> Bool { false }
 }

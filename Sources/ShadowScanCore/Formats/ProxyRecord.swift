@@ -16,9 +16,10 @@ public enum ProxyAction: UInt8, Sendable {
     case challenge
 }
 
-/// The canonical proxy record every format parser fills in. Spans point into the parsed line; numbers
-/// are parsed straight from ASCII. Unknown values stay at their defaults (`-1` for unknown sizes).
-public struct ProxyRecord: Sendable {
+/// The canonical proxy record every format parser fills in. Spans point into the parsed line (or, when
+/// `storage` is set, into the parser's scratch buffer); numbers are parsed straight from ASCII. Unknown
+/// values stay at their defaults (`-1` for unknown sizes).
+public struct ProxyRecord: @unchecked Sendable {
     /// Milliseconds since the Unix epoch, UTC.
     public var timeMillis: Int64 = 0
     public var client = ByteSpan()
@@ -43,6 +44,16 @@ public struct ProxyRecord: Sendable {
     public var userAgent = ByteSpan()
     /// True when the log only shows a host (a CONNECT tunnel without TLS inspection).
     public var hostOnly = false
+    /// False for a well-formed line of the format that records no web request (a FortiGate DNS event, a
+    /// Zscaler audit record): counted as skipped, neither a record nor malformed.
+    public var isRequest = true
+    /// nil: the spans index the parsed line. Otherwise they index these bytes, which the parser built
+    /// (a URL composed from W3C fields, an unescaped JSON string); valid until the parser's next line.
+    public var storage: UnsafeRawBufferPointer?
+
+    /// The bytes the spans index: the parser's storage, or the line itself.
+    @inline(__always)
+    public func base(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer { storage ?? line }
 
     public init() {}
 }

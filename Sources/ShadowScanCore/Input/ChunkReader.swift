@@ -21,6 +21,8 @@ struct WorkItem: @unchecked Sendable {
     let buffer: ChunkBuffer?
     let offset: Int
     let length: Int
+    /// The header in effect at the chunk's start (W3C `#Fields:`), or the JSON field map: Formats/ParserContext.swift.
+    var context: ParserContext? = nil
 }
 
 /// What reading one input gave.
@@ -42,6 +44,8 @@ final class ChunkReader {
     let maxLineLength: Int
     static let detectionBytes = 64 * 1024
     private let carry: UnsafeMutableRawBufferPointer
+    /// The mapping for `--log-format json` (also lets detection recognise such files).
+    var fieldMap: JSONFieldMap?
 
     init(pool: BufferPool, blockSize: Int, maxLineLength: Int) {
         self.pool = pool
@@ -95,7 +99,7 @@ final class ChunkReader {
         if let formatOverride {
             format = formatOverride
         } else {
-            let detection = prefix.withUnsafeBytes { FormatDetector.detect(UnsafeRawBufferPointer(rebasing: $0[0..<prefixLength])) }
+            let detection = prefix.withUnsafeBytes { FormatDetector.detect(UnsafeRawBufferPointer(rebasing: $0[0..<prefixLength]), fieldMap: fieldMap) }
             guard let detection else {
                 let preview = prefix.withUnsafeBytes { FormatDetector.firstLinePreview(UnsafeRawBufferPointer(rebasing: $0[0..<prefixLength])) }
                 outcome.problem = "not in a known log format (first line: \"\(preview)\"); skipped"
@@ -106,6 +110,7 @@ final class ChunkReader {
             outcome.detection = detection.reason
         }
         outcome.format = format
+        var contexts = ParserContextTracker(format: format, fieldMap: fieldMap)
 
         var prefixServed = 0
         // Fills `destination` from the prefix first, then from the source.
@@ -157,7 +162,8 @@ final class ChunkReader {
                     end = lastNewline(base, from: start, to: filled).map { $0 + 1 } ?? start
                 }
                 if end > start {
-                    emit(WorkItem(input: input, sequence: sequence, format: format, buffer: buffer, offset: start, length: end - start))
+                    emit(WorkItem(input: input, sequence: sequence, format: format, buffer: buffer, offset: start, length: end - start,
+                                  context: contexts.context(for: UnsafeRawBufferPointer(start: base + start, count: end - start))))
                     sequence += 1
                 } else {
                     pool.release(buffer)
@@ -178,7 +184,8 @@ final class ChunkReader {
                     carry.baseAddress!.copyMemory(from: base + chunkEnd, byteCount: tail)
                     carryLength = tail
                 }
-                emit(WorkItem(input: input, sequence: sequence, format: format, buffer: buffer, offset: start, length: chunkEnd - start))
+                emit(WorkItem(input: input, sequence: sequence, format: format, buffer: buffer, offset: start, length: chunkEnd - start,
+                              context: contexts.context(for: UnsafeRawBufferPointer(start: base + start, count: chunkEnd - start))))
                 sequence += 1
                 if tailIsOversized { emitOversized(); skipping = true }
             } else {

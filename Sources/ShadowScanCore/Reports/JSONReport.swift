@@ -20,6 +20,7 @@ public enum JSONReport {
                 ("oversized", .int(t.oversized)), ("input_bytes", .int(t.inputBytes)),
                 ("regex_limit_hits", .int(t.regexLimitHits)), ("unknown_domain_overflow", .int(t.unknownDomainOverflow)),
                 ("timeline_overflow", .int(t.timelineOverflow)),
+                ("skipped", .int(t.skipped)),
             ])),
             ("inputs", .array(result.inputs.map { input in
                 .object([
@@ -30,6 +31,7 @@ public enum JSONReport {
                     ("detection", input.detection.json), ("problem", input.problem.json),
                     ("compression", (input.compression?.rawValue).json),
                 ])
+                    ("skipped", .int(input.skipped)),
             })),
             ("services", .array(result.services.map { s in
                 .object([

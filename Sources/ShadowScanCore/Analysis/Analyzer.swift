@@ -41,18 +41,23 @@ public final class Analyzer: Sendable {
     public init(catalog: ServiceCatalog, options: AnalysisOptions = AnalysisOptions()) {
         self.catalog = catalog
         self.options = options
+        policy = options.policy ?? .default(for: catalog)
     }
+
+    /// The policy in force (the built-in default without one).
+    public let policy: WorkaroundPolicy
 
     /// Expands `paths` (files, directories, "-") and analyses them; paths that do not exist are listed
     /// among the inputs with their problem.
-    public func run(paths: [String]) -> AnalysisResult {
+    public func run(paths: [String], mailRoutes: MailRouteEvents = MailRouteEvents()) -> AnalysisResult {
         let (sources, problems) = InputDiscovery.expand(paths)
-        var result = run(sources)
+        var result = run(sources, mailRoutes: mailRoutes)
         result.inputs += problems.map { AnalysisResult.Input(path: $0.path, problem: $0.message) }
         return result
     }
 
-    public func run(_ sources: [InputSource]) -> AnalysisResult {
+    /// `mailRoutes`: messages to personal addresses from mail logs, for mail-route workarounds.
+    public func run(_ sources: [InputSource], mailRoutes: MailRouteEvents = MailRouteEvents()) -> AnalysisResult {
         let started = DispatchTime.now()
         let workers = options.workers
         let capacity = ChunkReader.bufferCapacity(blockSize: options.blockSize, maxLineLength: options.maxLineLength)
@@ -64,38 +69,41 @@ public final class Analyzer: Sendable {
 
         let reader = Thread {
             let chunkReader = ChunkReader(pool: pool, blockSize: options.blockSize, maxLineLength: options.maxLineLength)
+            chunkReader.fieldMap = options.fieldMap
             for (index, source) in sources.enumerated() {
                 outcomes.set(index, chunkReader.read(source, input: Int32(index), formatOverride: options.format) { queue.push($0) })
             }
             queue.close(workers: workers)
             readerDone.signal()
-            chunkReader.fieldMap = options.fieldMap
         }
         reader.name = "shadowscan-reader"
         reader.start()
 
         let aggregates = (0..<workers).map { _ in
-            WorkerAggregates(catalog: catalog, maxLineLength: options.maxLineLength, maxUnknownDomains: options.maxUnknownDomains)
+            WorkerAggregates(catalog: catalog, maxLineLength: options.maxLineLength, maxUnknownDomains: options.maxUnknownDomains,
+                             workarounds: WorkaroundSetup(catalog: catalog, policy: policy, maxEvents: options.maxWorkaroundEvents))
         }
         let shared = UncheckedBox(aggregates)
+        // Mail events go back into input order for correlation (Analysis/MailSequencer.swift).
+        let mail = MailSequencer(correlator: MailCorrelator(options: options.mail, catalog: catalog, sources: sources), window: 2 * workers + 2)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let mine = shared.value[w]
             while let (item, ordinal) = queue.popNumbered() {
                 if item.format.isMail { mail.waitForRoom(ordinal) }
                 mine.process(item)
                 if let buffer = item.buffer { pool.release(buffer) }
+                mail.deposit(ordinal, input: item.input, events: mine.takeMailEvents())
             }
         }
-        // Mail events go back into input order for correlation (Analysis/MailSequencer.swift).
-        let mail = MailSequencer(correlator: MailCorrelator(options: options.mail, catalog: catalog, sources: sources), window: 2 * workers + 2)
         readerDone.wait()
         let streamed = DispatchTime.now()
+        // Messages to personal addresses join the caller's for mail-route workarounds.
+        let (mailSection, routes) = mail.finish(adding: mailRoutes)
         var result = ResultMerger(catalog: catalog, sources: sources, outcomes: outcomes.values, workers: aggregates, policy: policy,
-                                  mailRoutes: mailRoutes).merge()
-        result.mail = mail.finish()
+                                  mailRoutes: routes).merge()
+        result.mail = mailSection
         result.streamSeconds = Double(streamed.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         result.mergeSeconds = Double(DispatchTime.now().uptimeNanoseconds - streamed.uptimeNanoseconds) / 1e9
-                mail.deposit(ordinal, input: item.input, events: mine.takeMailEvents())
         return result
     }
 }

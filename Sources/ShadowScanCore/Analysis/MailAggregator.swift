@@ -47,6 +47,10 @@ struct MailAggregator {
     private var forwards: [ForwardKey: PairStats] = [:]
     var openMessageOverflow: Int64 = 0
     var recipientOverflow: Int64 = 0
+    /// Messages staff sent to personal addresses, for workaround detection (MailRouteHook.swift).
+    var routes = MailRouteEvents()
+    /// Tests set this to [] to keep every finished message as it was put together.
+    var finished: [FinishedMailMessage]?
 
     init(options: MailOptions, catalog: ServiceCatalog) {
         self.options = options
@@ -114,6 +118,7 @@ struct MailAggregator {
 
     mutating func record(_ m: OpenMessage, complete: Bool) {
         guard m.ownEvents else { return }
+        if finished != nil { finished!.append(FinishedMailMessage(m, complete: complete, names: addresses)) }
         if m.probe && m.recipients.isEmpty { return }
         if m.handoffs > 0 && m.recipients.isEmpty { totals.filterHandoffs += 1; return }
         totals.messages += 1
@@ -207,6 +212,10 @@ struct MailAggregator {
         }
         if forwardedMessage { totals.autoForwarded += 1 }
         if directDelivered {
+            let firstService = m.recipients.first { $0.cls >= 0 && $0.status == .sent }.map { catalog.services[Int($0.cls)].id }
+            routes.add(identity: MailRouteEvents.identity(forSender: String(decoding: m.sender, as: UTF8.self),
+                                                          organisationDomains: options.organisationDomains),
+                       timeMillis: time, attachmentBytes: size, recipientService: firstService)
             var s = senders[senderID]!
             s.messages += 1
             s.bytes += size
@@ -223,6 +232,8 @@ struct MailAggregator {
 
     func result() -> AnalysisResult.Mail {
         var mail = totals
+        mail.openMessageOverflow = openMessageOverflow
+        mail.recipientOverflow = recipientOverflow
         mail.largeMessageBytes = options.largeMessageBytes
         mail.flushAfterSeconds = options.flushAfterSeconds
         mail.organisationDomains = options.organisationDomains.map { $0.lowercased() }.sorted()
@@ -287,5 +298,39 @@ struct MailAggregator {
         case .exchangeResolve: return "exchange-resolve"
         case .none: return "none"
         }
+    }
+}
+
+/// A message as the correlator put it together (for tests and debugging).
+struct FinishedMailMessage: Equatable, CustomStringConvertible {
+    struct Recipient: Equatable {
+        var address: String?
+        var status: MailEvent.Status
+        var forwardedFrom: String?
+    }
+    var key: String
+    var sender: String?
+    var size: Int64
+    var complete: Bool
+    var handoffs: Int
+    var recipients: [Recipient]
+
+    init(_ m: OpenMessage, complete: Bool, names: ByteInterner) {
+        func name(_ id: Int32) -> String? { id >= 0 ? String(decoding: names.bytes(of: id), as: UTF8.self) : nil }
+        key = String(decoding: m.key, as: UTF8.self)
+        sender = m.hasSender ? String(decoding: m.sender, as: UTF8.self) : nil
+        size = m.size
+        self.complete = complete
+        handoffs = m.handoffs
+        recipients = m.recipients.map { Recipient(address: name($0.address), status: $0.status, forwardedFrom: $0.forward == .none ? nil : name($0.original)) }
+    }
+
+    init(key: String, sender: String?, size: Int64, complete: Bool, handoffs: Int = 0, recipients: [Recipient]) {
+        self.key = key; self.sender = sender; self.size = size; self.complete = complete; self.handoffs = handoffs; self.recipients = recipients
+    }
+
+    var description: String {
+        "\(key) from \(sender ?? "-") size \(size) \(complete ? "complete" : "incomplete") handoffs \(handoffs): "
+            + recipients.map { "\($0.address ?? "?") \($0.status)\($0.forwardedFrom.map { " via \($0)" } ?? "")" }.joined(separator: ", ")
     }
 }

@@ -160,7 +160,7 @@ final class MailCorrelator {
         if MailAggregator.rank(event.status) > MailAggregator.rank(messages[m].recipients[r].status) {
             messages[m].recipients[r].status = event.status
         }
-        if event.forward != .none && messages[m].recipients[r].cls >= 0 {
+        if event.forward != .none {
             let original = bytes(arena, event.original)
             messages[m].recipients[r].forward = event.forward
             messages[m].recipients[r].original = aggregator.intern(original)
@@ -172,6 +172,9 @@ final class MailCorrelator {
     }
 
     // MARK: Open messages
+
+    /// Messages being put together right now (bounded by the flush age).
+    var openMessageCount: Int { messages.count - free.count }
 
     /// The message with `key`, opened if new; -1 when too many are open.
     private func open(_ key: UnsafeRawBufferPointer, time: Int64, noEndMarker: Bool) -> Int32 {

@@ -30,6 +30,10 @@ extension AnalysisResult {
         public var autoForwarded: Int64 = 0
         /// Distinct addresses not tallied because the address table was full.
         public var addressOverflow: Int64 = 0
+        /// Events dropped because too many messages were open at once (`MailCorrelator.maxOpenMessages`).
+        public var openMessageOverflow: Int64 = 0
+        /// Recipients beyond `MailCorrelator.maxRecipientsPerMessage` of one message, not tallied.
+        public var recipientOverflow: Int64 = 0
         /// Settings the findings depend on, echoed so a report says what it was measured against.
         public var largeMessageBytes: Int64 = 0
         public var flushAfterSeconds: Int64 = 0

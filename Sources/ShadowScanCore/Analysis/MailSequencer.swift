@@ -47,10 +47,13 @@ final class MailSequencer: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// After every worker is done: closes open messages and returns the section.
-    func finish() -> AnalysisResult.Mail {
+    /// After every worker is done: closes open messages and returns the section, and `routes` with
+    /// every message to a personal address added (for mail-route workaround detection).
+    func finish(adding routes: MailRouteEvents) -> (AnalysisResult.Mail, MailRouteEvents) {
         condition.lock(); defer { condition.unlock() }
         precondition(ready.isEmpty, "mail chunks left uncorrelated")
-        return correlator.finishAll()
+        correlator.aggregator.routes = routes
+        let section = correlator.finishAll()
+        return (section, correlator.aggregator.routes)
     }
 }

@@ -50,12 +50,12 @@ public struct PostfixParser: MailLineParser {
         event.time = h.time
         if h.yearless { event.flags |= MailEvent.yearlessTime }
 
-        if MailScan.hasPrefix(line, at: body, "to=<") {
+        if MailScan.hasPrefix(line, at: body, "to=") {
             return delivery(line, h, queueID, body + 3, end, &event, &events)
-        } else if MailScan.hasPrefix(line, at: body, "from=<") {
-            guard let close = MailScan.angleEnd(line, body + 5, end) else { return .malformed }
+        } else if MailScan.hasPrefix(line, at: body, "from=") {
+            guard let sender = Self.address(line, body + 5, end) else { return .malformed }
             event.kind = .arrival
-            var j = close + 1
+            var j = sender.end
             while j + 2 < end && line[j] == 0x2C && line[j + 1] == ASCII.space {
                 let keyStart = j + 2
                 var eq = keyStart
@@ -74,7 +74,7 @@ public struct PostfixParser: MailLineParser {
                 j = valueEnd
             }
             event.key = events.store(line, h.host, queueID)
-            event.address = events.storeAddress(line, ByteSpan(start: body + 5, count: close - body - 5))
+            event.address = events.storeAddress(line, sender.value)
             events.append(event)
             return .events
         } else if end - body == 7 && MailScan.hasPrefix(line, at: body, "removed") {
@@ -86,16 +86,28 @@ public struct PostfixParser: MailLineParser {
         return .skipped
     }
 
-    /// `to=<rcpt>, orig_to=<orig>, relay=…, delay=…, delays=…, dsn=…, status=sent (…)`; `at` is the `<`.
+    /// An address value at `at`: `<…>` as Postfix writes it, or bare up to `,`/blank (hand-made lines).
+    /// `end` is the index after the value (after `>`); nil when a `<` never closes.
+    @inline(__always)
+    static func address(_ line: UnsafeRawBufferPointer, _ at: Int, _ lineEnd: Int) -> (value: ByteSpan, end: Int)? {
+        if at < lineEnd && line[at] == 0x3C {
+            guard let close = MailScan.angleEnd(line, at, lineEnd) else { return nil }
+            return (ByteSpan(start: at + 1, count: close - at - 1), close + 1)
+        }
+        var e = at
+        while e < lineEnd && line[e] != 0x2C && line[e] != ASCII.space { e += 1 }
+        return (ByteSpan(start: at, count: e - at), e)
+    }
+
+    /// `to=<rcpt>, orig_to=<orig>, relay=…, delay=…, delays=…, dsn=…, status=sent (…)`; `at` follows `to=`.
     @inline(__always)
     private func delivery(_ line: UnsafeRawBufferPointer, _ h: SyslogHeader, _ queueID: ByteSpan, _ at: Int, _ end: Int,
                           _ event: inout MailEvent, _ events: inout MailEventBuffer) -> MailLineOutcome {
-        guard let close = MailScan.angleEnd(line, at, end) else { return .malformed }
-        let recipient = ByteSpan(start: at + 1, count: close - at - 1)
+        guard let (recipient, afterRecipient) = Self.address(line, at, end) else { return .malformed }
         var original = ByteSpan()
         var relay = ByteSpan()
         var status = ByteSpan()
-        var j = close + 1
+        var j = afterRecipient
         while j + 2 < end && line[j] == 0x2C && line[j + 1] == ASCII.space {
             let keyStart = j + 2
             var eq = keyStart
@@ -103,9 +115,9 @@ public struct PostfixParser: MailLineParser {
             guard eq < end, line[eq] == 0x3D else { break }
             let keyLength = eq - keyStart
             if keyLength == 7 && MailScan.hasPrefix(line, at: keyStart, "orig_to") {
-                guard eq + 1 < end, line[eq + 1] == 0x3C, let origClose = MailScan.angleEnd(line, eq + 1, end) else { return .malformed }
-                original = ByteSpan(start: eq + 2, count: origClose - eq - 2)
-                j = origClose + 1
+                guard let (value, after) = Self.address(line, eq + 1, end) else { return .malformed }
+                original = value
+                j = after
                 continue
             }
             var valueEnd = eq + 1

@@ -11,6 +11,7 @@ extension JSONReport {
             ("bounced", .int(m.bounced)), ("deferred", .int(m.deferred)), ("incomplete", .int(m.incomplete)),
             ("filter_handoffs", .int(m.filterHandoffs)), ("large_to_personal", .int(m.largeToPersonal)),
             ("auto_forwarded", .int(m.autoForwarded)), ("address_overflow", .int(m.addressOverflow)),
+            ("open_message_overflow", .int(m.openMessageOverflow)), ("recipient_overflow", .int(m.recipientOverflow)),
             ("settings", .object([
                 ("large_message_bytes", .int(m.largeMessageBytes)), ("flush_after_seconds", .int(m.flushAfterSeconds)),
                 ("organisation_domains", .array(m.organisationDomains.map { .string($0) })),

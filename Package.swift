@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C stays in system-library targets; Debian's libpcre2-dev provides libpcre2-8.
@@ -33,7 +34,9 @@ let package = Package(
             name: "ShadowScanCore",
             dependencies: ["PCRE2", .product(name: "Yams", package: "Yams"), "CZlib", "CBzip2", "CLzma", "CZstd",
                            // Reports: HTML/Markdown templates; keyed pseudonyms (HMAC-SHA-256) for identities.
-                           .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto")]
+                           .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
+                           // Store/: the history store (SQLite through GRDB; Debian's libsqlite3-dev).
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "shadowscan",

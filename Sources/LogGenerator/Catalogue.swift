@@ -68,7 +68,7 @@ public struct GeneratorCatalogue: Sendable {
             throw CatalogueError.notADirectory(directory.path)
         }
         let names = entries
-            .filter { $0.hasSuffix(".yaml") }
+            .filter { $0.hasSuffix(".yaml") && !$0.hasPrefix("policy") }   // the analyser skips policy files too
             .sorted()
         guard !names.isEmpty else { throw CatalogueError.empty(directory.path) }
         var services: [Service] = []

@@ -29,6 +29,11 @@ public struct GeneratorOptions: Sendable {
     public var serviceRate: Double
     /// Lines longer than 1 MiB to scatter through the file (on top of `malformedRate`).
     public var oversized: Int
+    /// Workaround episodes to script (about this many); when positive, the truth also holds the log's
+    /// workarounds (`workarounds`, `blocked_services`).
+    public var workaroundEpisodes = 0
+    /// The workaround window the truth uses (the analyser's default: 30 minutes).
+    public var workaroundWindowMillis: Int64 = 30 * 60_000
 
     public init(
         seed: UInt64 = 42,

@@ -79,6 +79,14 @@ public struct SquidLogGenerator: Sendable {
         var model = TrafficModel(population: population, options: options, rng: rng.fork())
         var malformedRandom = rng.fork()
         var oversizedAt = oversizedPositions(&rng)
+        var workaroundTruth: WorkaroundTruthAccumulator?
+        if options.workaroundEpisodes > 0 {
+            let expected: Int
+            switch options.limit { case .lines(let n): expected = n; case .bytes(let n): expected = n / 150 }
+            model.episodes = EpisodeInjector(population: population, catalogue: catalogue, episodes: options.workaroundEpisodes,
+                                             expectedLines: expected, windowMillis: options.workaroundWindowMillis)
+            workaroundTruth = WorkaroundTruthAccumulator(catalogue: catalogue, windowMillis: options.workaroundWindowMillis, format: options.format)
+        }
 
         var truth = TruthAccumulator(serviceCount: catalogue.services.count, format: options.format)
         var buffer: [UInt8] = []
@@ -111,6 +119,7 @@ public struct SquidLogGenerator: Sendable {
                 let facts = model.next()
                 SquidLineWriter.append(model.record, format: options.format, to: &buffer)
                 truth.addRecord(model.record, facts: facts)
+                workaroundTruth?.add(model.record, facts: facts)
                 hasRecord = true
             }
             if buffer.count >= threshold {
@@ -122,10 +131,16 @@ public struct SquidLogGenerator: Sendable {
         if !buffer.isEmpty { flush(buffer) }
 
         let users = population.users.count
-        return truth.finish(catalogue: catalogue) { identity in
+        let name = { (identity: Int) in
             identity < users ? String(decoding: population.users[identity].name, as: UTF8.self)
                              : String(decoding: population.clients[identity - users], as: UTF8.self)
         }
+        var result = truth.finish(catalogue: catalogue, identityName: name)
+        if let workaroundTruth {
+            (result.workarounds, result.blockedServices) = workaroundTruth.finish(identityName: name)
+            result.injectedEpisodes = model.episodes?.injected
+        }
+        return result
     }
 
     /// With `--lines`, the oversized lines must all fit: once only they are left, write them.

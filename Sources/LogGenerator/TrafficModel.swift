@@ -11,9 +11,9 @@ struct RecordFacts {
 
 /// Decides, record by record, who requests what, when, and what the proxy answers.
 struct TrafficModel {
-    private var rng: SeededRandom
+    var rng: SeededRandom
     let population: Population
-    private let format: SquidLogFormat
+    let format: SquidLogFormat
     private let serviceRate: Double
 
     private(set) var clockMillis: Int64
@@ -24,6 +24,9 @@ struct TrafficModel {
 
     private var hourEndsAt: Int64 = 0
     private var meanGapMillis = 50.0
+    /// Scripted workaround episodes (WorkaroundEpisodes.swift); nil unless enabled, so other logs stay
+    /// byte-identical.
+    var episodes: EpisodeInjector?
 
     init(population: Population, options: GeneratorOptions, rng: SeededRandom) {
         self.rng = rng
@@ -47,6 +50,7 @@ struct TrafficModel {
         }
         advanceClock(meanGap: meanGap())
         stampTime()
+        if episodes != nil, let facts = nextScripted() { return facts }
 
         // Who: a named user on their machine, or (about 4%) an unauthenticated client.
         let userIndex = population.userPicker.pick(&rng)
@@ -213,7 +217,7 @@ struct TrafficModel {
 
     // MARK: Outcomes
 
-    private mutating func setDenied(status: Int) {
+    mutating func setDenied(status: Int) {
         record.resultCode = Bytes.tcpDenied
         record.status = status
         record.bytes = rng.int(3700...4300)
@@ -224,7 +228,7 @@ struct TrafficModel {
         record.referer = Bytes.dash
     }
 
-    private mutating func setTunnel(peer: [UInt8]) {
+    mutating func setTunnel(peer: [UInt8]) {
         record.resultCode = Bytes.tcpTunnel
         record.status = 200
         record.bytes = min(Int(rng.pareto(minimum: 400, alpha: 0.85)), 4_000_000_000)
@@ -236,7 +240,7 @@ struct TrafficModel {
         record.referer = Bytes.dash
     }
 
-    private mutating func setFetched(code: [UInt8], status: Int, bytes: Int, mime: [UInt8], peer: [UInt8]) {
+    mutating func setFetched(code: [UInt8], status: Int, bytes: Int, mime: [UInt8], peer: [UInt8]) {
         record.resultCode = code
         record.status = status
         record.bytes = bytes
@@ -268,7 +272,7 @@ struct TrafficModel {
         }
     }
 
-    private mutating func paretoBytes(min minimum: Double) -> Int {
+    mutating func paretoBytes(min minimum: Double) -> Int {
         min(Int(rng.pareto(minimum: minimum, alpha: 1.1)), 500_000_000)
     }
 
@@ -276,7 +280,7 @@ struct TrafficModel {
 
     /// Appends a random path (and sometimes a query) to `record.url`; returns the matching MIME type.
     /// `api`: an endpoint for POST/PUT/... rather than a page or asset.
-    private mutating func appendPath(api: Bool) -> [UInt8] {
+    mutating func appendPath(api: Bool) -> [UInt8] {
         if api {
             record.url.append(contentsOf: rng.chance(0.5) ? "/api/v1/".utf8 : "/api/v2/".utf8)
             record.url.append(contentsOf: Bytes.pathWords[rng.below(Bytes.pathWords.count)])

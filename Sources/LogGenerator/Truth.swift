@@ -56,10 +56,14 @@ public struct LogTruth: Codable, Equatable, Sendable {
     public var users: [User]
     /// Breakdown of `totals.malformed` (extra to the contract; for the generator's own tests).
     public var malformedKinds: [String: Int]
+    /// Only with scripted workaround episodes (WorkaroundEpisodes.swift); absent otherwise.
+    public var workarounds: [Workaround]?
+    public var blockedServices: [BlockedService]?
+    public var injectedEpisodes: [String: Int]?
 
     enum CodingKeys: String, CodingKey {
-        case totals, services, users
-        case malformedKinds = "malformed_kinds"
+        case totals, services, users, workarounds
+        case malformedKinds = "malformed_kinds", blockedServices = "blocked_services", injectedEpisodes = "injected_episodes"
     }
 
     public func jsonData() throws -> Data {

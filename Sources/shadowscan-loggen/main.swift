@@ -48,9 +48,17 @@ struct LogGen: ParsableCommand {
     @Option(help: "Number of lines longer than 1 MiB to scatter through the log.")
     var oversized: Int = 0
 
+    @Option(name: .customLong("workaround-episodes"), help: "Script about this many workaround episodes (denied, then a substitute, a side door or evasion) and add the log's workarounds to the truth.")
+    var workaroundEpisodes: Int = 0
+
+    @Option(name: .customLong("workaround-window"), help: "Seconds after a denial that count as a workaround, for the truth (the analyser's default: 1800).")
+    var workaroundWindow: Int = 1800
+
     func validate() throws {
         if (size == nil) == (lines == nil) { throw ValidationError("Give exactly one of --size and --lines.") }
         if let size, parseSize(size) == nil { throw ValidationError("Cannot read size '\(size)' (e.g. 1GiB, 500MB, 1048576).") }
+        if workaroundEpisodes < 0 { throw ValidationError("--workaround-episodes must not be negative") }
+        if workaroundWindow < 1 { throw ValidationError("--workaround-window must be at least 1 second") }
         if SquidLogFormat(rawValue: format) == nil {
             throw ValidationError("Unknown format '\(format)': use \(SquidLogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
@@ -59,9 +67,11 @@ struct LogGen: ParsableCommand {
     func run() throws {
         let catalogue = try GeneratorCatalogue.load(directory: rules)
         let limit: GenerationLimit = lines.map { .lines($0) } ?? .bytes(parseSize(size!)!)
-        let options = GeneratorOptions(seed: seed, format: SquidLogFormat(rawValue: format)!, limit: limit,
+        var options = GeneratorOptions(seed: seed, format: SquidLogFormat(rawValue: format)!, limit: limit,
                                        users: users, malformedRate: malformedRate, serviceRate: serviceRate,
                                        oversized: oversized)
+        options.workaroundEpisodes = workaroundEpisodes
+        options.workaroundWindowMillis = Int64(workaroundWindow) * 1000
         let generator = try SquidLogGenerator(catalogue: catalogue, options: options)
         let skipped = generator.skippedServices
         if !skipped.isEmpty {

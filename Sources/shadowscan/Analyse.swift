@@ -48,6 +48,9 @@ struct Analyse: ParsableCommand {
     @OptionGroup(title: "Reports and privacy")
     var reports: ReportOptions
 
+    @OptionGroup(title: "Workarounds, decisions and history")
+    var workaround: WorkaroundOptions
+
     func validate() throws {
         if workers < 1 || workers > 256 { throw ValidationError("--workers must be between 1 and 256") }
         if blockSize < 1 { throw ValidationError("--block-size must be positive") }
@@ -75,9 +78,15 @@ struct Analyse: ParsableCommand {
 
         let loaded = Date()
         let privacy = try reports.privacyOptions()
-        let options = AnalysisOptions(workers: workers, blockSize: blockSize, format: LogFormat(rawValue: logFormat))
+        var options = AnalysisOptions(workers: workers, blockSize: blockSize, format: LogFormat(rawValue: logFormat))
+        options.policy = try workaround.loadPolicy(catalog: catalog)
+        let store = try workaround.openStore()
+        let analyzer = Analyzer(catalog: catalog, options: options)
+        var analysed = analyzer.run(paths: paths)
+        // The store gets plain identities (what `reveal` resolves) and gives decisions their trend.
+        let stored = workaround.record(&analysed, in: store, policy: analyzer.policy, catalog: catalog)
         // Pseudonyms and k-suppression apply once, here, so every output below shows the same thing.
-        let result = PrivacyTransform.apply(Analyzer(catalog: catalog, options: options).run(paths: paths), privacy)
+        let result = PrivacyTransform.apply(analysed, privacy)
 
         if timings {
             let mb = Double(result.totals.inputBytes) / 1e6
@@ -99,6 +108,7 @@ struct Analyse: ParsableCommand {
             if json == "-" || reports.usesStandardOutput { warn(summary) } else { print(summary, terminator: "") }
         }
         if !reports.writeReports(result).isEmpty { throw ExitCode(1) }
+        if !stored { throw ExitCode(1) }
         let problems = result.inputProblems
         for problem in problems { warn("warning: \(problem)") }
         if !problems.isEmpty { throw ExitCode(1) }

@@ -5,6 +5,10 @@ struct ResultMerger {
     let sources: [InputSource]
     let outcomes: [InputReadOutcome]
     let workers: [WorkerAggregates]
+    /// For workaround detection and decisions (WorkaroundMerge.swift).
+    var policy: WorkaroundPolicy? = nil
+    /// Messages to personal addresses, for mail-route workarounds (MailRouteHook.swift).
+    var mailRoutes = MailRouteEvents()
 
     func merge() -> AnalysisResult {
         var result = AnalysisResult()
@@ -19,6 +23,7 @@ struct ResultMerger {
         var userCounters: [UserCounters] = []
         var serviceCounters = Array(repeating: ServiceCounters(), count: catalog.services.count)
         var serviceUsers = DistinctPairs()
+        var userMaps: [[Int]] = []   // per worker: local identity → global, for workaround events
         var daily = DailyMerge(serviceCount: catalog.services.count)
         var domainIndex: [[UInt8]: Int] = [:]
         var domainNames: [[UInt8]] = []
@@ -41,6 +46,7 @@ struct ResultMerger {
                 userCounters[g].requests += worker.userCounters[local].requests
                 userCounters[g].denied += worker.userCounters[local].denied
             }
+            userMaps.append(localToGlobalUser)
             for (s, counters) in worker.services.enumerated() { serviceCounters[s].merge(counters) }
             worker.serviceUsers.forEach { service, user in
                 serviceUsers.insert(row: service, column: Int32(localToGlobalUser[Int(user)]))
@@ -119,6 +125,7 @@ struct ResultMerger {
         result.unknownDomains = Array(top.prefix(AnalysisResult.unknownDomainLimit))
         result.timeline = daily.timeline(catalog)
         result.totals.timelineOverflow = daily.overflow
+        if let policy { WorkaroundMerge(catalog: catalog, policy: policy).run(workers: workers, userMaps: userMaps, userNames: userNames, mail: mailRoutes, into: &result) }
         return result
     }
 
@@ -139,15 +146,15 @@ struct ResultMerger {
             inputs[i].records += Int64(chunk.records)
             inputs[i].malformed += Int64(chunk.malformed)
             inputs[i].oversized += Int64(chunk.oversized)
+            inputs[i].skipped += Int64(chunk.skipped)
         }
         for input in inputs {
             result.totals.lines += input.lines
             result.totals.malformed += input.malformed
             result.totals.oversized += input.oversized
+            result.totals.skipped += input.skipped
             result.totals.inputBytes += input.bytes
         }
-            inputs[i].skipped += Int64(chunk.skipped)
         result.inputs = inputs
     }
 }
-            result.totals.skipped += input.skipped

@@ -67,9 +67,10 @@ struct ChunkStats {
 final class WorkerAggregates {
     var tallies: WorkerTallies
 
-    init(catalog: ServiceCatalog, maxLineLength: Int, maxUnknownDomains: Int) {
+    init(catalog: ServiceCatalog, maxLineLength: Int, maxUnknownDomains: Int, workarounds: WorkaroundSetup = .disabled) {
         tallies = WorkerTallies(matcher: ServiceMatcher(catalog: catalog), maxLineLength: maxLineLength,
                                 maxUnknownDomains: maxUnknownDomains, serviceCount: catalog.services.count)
+        tallies.workarounds = WorkaroundCollector(workarounds)
     }
 
     func process(_ item: WorkItem) {
@@ -92,11 +93,15 @@ struct WorkerTallies {
     var serviceUsers = DistinctPairs()
     /// Requests, denials and identities per (UTC day, service), for the timeline.
     var daily: DailyCounts
+    /// Compact events for workaround detection (WorkaroundEvents.swift).
+    var workarounds = WorkaroundCollector(.disabled)
     var domains = ByteInterner(capacity: 4096)
     var domainCounters: [DomainCounters] = []
     /// (domain, user) pairs: distinct identities per unknown domain.
     var domainUsers = DistinctPairs()
     var chunks: [ChunkStats] = []
+    /// The events of the mail chunk just parsed, for the sequential pass (Analysis/MailWorker.swift).
+    var mailEvents: MailEventBuffer?
 
     var records: Int64 = 0
     var matched: Int64 = 0
@@ -104,8 +109,6 @@ struct WorkerTallies {
     var bytesOut: Int64 = 0
     var unknownDomainOverflow: Int64 = 0
 
-    /// The events of the mail chunk just parsed, for the sequential pass (Analysis/MailWorker.swift).
-    var mailEvents: MailEventBuffer?
     init(matcher: ServiceMatcher, maxLineLength: Int, maxUnknownDomains: Int, serviceCount: Int) {
         self.matcher = matcher
         self.maxLineLength = maxLineLength
@@ -130,20 +133,20 @@ struct WorkerTallies {
         switch item.format {
         case .squidNative: processLines(chunk, SquidNativeParser(), &stats)
         case .squidCommon, .squidCombined: processLines(chunk, SquidCommonParser(), &stats)
+        default: processGatewayFormat(chunk, item, &stats)   // Formats/FormatDispatch.swift
         }
         chunks.append(stats)
     }
-        default: processGatewayFormat(chunk, item, &stats)   // Formats/FormatDispatch.swift
 
     /// The hot loop: split the chunk into lines, parse, match, count. Generic so each parser is
     /// specialised; nothing here allocates per line.
     @inline(__always)
     mutating func processLines<P: LogLineParser>(_ chunk: UnsafeRawBufferPointer, _ parser: P, _ stats: inout ChunkStats) {
         guard let base = chunk.baseAddress else { return }
+        var parser = parser
         var record = ProxyRecord()
         var position = 0
         let count = chunk.count
-        var parser = parser
         while position < count {
             let end: Int
             if let newline = memchr(base + position, 0x0A, count - position) {
@@ -186,6 +189,14 @@ struct WorkerTallies {
         let (service, catalogueHost) = matcher.match(host: host, url: url, suffixes: &suffixes)
         let identitySpan = record.user.isEmpty ? record.client : record.user
         let identity = UnsafeRawBufferPointer(rebasing: line[identitySpan.start..<identitySpan.end])
+        // A raw IP host the policy maps to a service: a side-door candidate (counted nowhere else).
+        if service < 0 && workarounds.hasIPRanges {
+            let mapped = workarounds.ipRanges.service(ofHost: host)
+            if mapped >= 0 {
+                workarounds.noteRequest(service: mapped, record: record, host: host, identity: internUser(identity), upload: false,
+                                        chunk: Int32(chunks.count), ipLiteral: true)
+            }
+        }
 
         if service >= 0 {
             matched += 1
@@ -214,6 +225,9 @@ struct WorkerTallies {
             if record.action == .denied { userCounters[Int(user)].denied += 1 }
             serviceUsers.insert(row: service, column: user)
             daily.add(timeMillis: record.timeMillis, service: s, user: user, denied: record.action == .denied)
+            if workarounds.isEnabled {
+                workarounds.noteRequest(service: service, record: record, host: host, identity: user, upload: upload, chunk: Int32(chunks.count))
+            }
         } else if !catalogueHost, let which = RegistrableDomain.suffixIndex(of: host, suffixes) {
             let (start, hash) = which == 1 ? (suffixes.start.1, suffixes.hash.1) : (suffixes.start.2, suffixes.hash.2)
             let domain = domains.intern(folding: UnsafeRawBufferPointer(rebasing: host[start...]), hash: hash, limit: maxUnknownDomains)

@@ -159,3 +159,24 @@ public struct M365MessageTraceParser: MailLineParser {
         return (Int64(days) * 86_400 + Int64(hour * 3600 + numbers.4 * 60 + numbers.5)) * 1000
     }
 }
+
+extension M365MessageTraceParser {
+    /// For the reader: the header row among the chunk's leading lines (`#` lines skipped). `settled`
+    /// becomes true at the first line that is not a comment, header or not.
+    static func headerLine(in chunk: UnsafeRawBufferPointer, settled: inout Bool) -> UnsafeRawBufferPointer? {
+        var start = 0
+        while start < chunk.count && !settled {
+            var end = start
+            while end < chunk.count && chunk[end] != 0x0A { end += 1 }
+            var lineEnd = end
+            if lineEnd > start && chunk[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let line = UnsafeRawBufferPointer(rebasing: chunk[start..<lineEnd])
+            if !(line.count > 0 && line[0] == ASCII.hash) && line.count > 0 {
+                settled = true
+                return isHeader(line) ? line : nil
+            }
+            start = end + 1
+        }
+        return nil
+    }
+}

@@ -15,13 +15,15 @@ public enum ParserContext: Sendable {
 
 /// Follows header lines through a file as the reader cuts it, one per input.
 struct ParserContextTracker {
-    enum HeaderKind { case none, w3cFields, csvFirstLine }
+    enum HeaderKind { case none, w3cFields, csvFirstLine, mailCSVHeader }
 
     let format: LogFormat
     let fieldMap: JSONFieldMap?
     private let kind: HeaderKind
     private var header: [UInt8]?
     private var sawFirstChunk = false
+    /// M365: the first line that is not a `#` comment has been seen (a header or not).
+    private var mailHeaderSettled = false
 
     init(format: LogFormat, fieldMap: JSONFieldMap?) {
         self.format = format
@@ -29,6 +31,8 @@ struct ParserContextTracker {
         switch format {
         case .w3c, .bluecoatW3C: kind = .w3cFields
         case .forcepointCSV, .zscalerCSV: kind = .csvFirstLine
+        case .exchangeTracking: kind = .w3cFields                // Exchange's #Fields: line
+        case .m365MessageTrace: kind = .mailCSVHeader           // the header row, after an optional #TYPE line
         default: kind = .none
         }
     }
@@ -49,6 +53,10 @@ struct ParserContextTracker {
                 if lineEnd > 0 && chunk[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 let first = UnsafeRawBufferPointer(rebasing: chunk[0..<lineEnd])
                 if CSVHeader.looksLikeHeader(first) { header = Array(first) }
+            }
+        case .mailCSVHeader:
+            if !sawFirstChunk || (header == nil && !mailHeaderSettled) {
+                if let found = M365MessageTraceParser.headerLine(in: chunk, settled: &mailHeaderSettled) { header = Array(found) }
             }
         }
         sawFirstChunk = true

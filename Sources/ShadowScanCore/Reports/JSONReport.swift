@@ -20,6 +20,7 @@ public enum JSONReport {
                 ("oversized", .int(t.oversized)), ("input_bytes", .int(t.inputBytes)),
                 ("regex_limit_hits", .int(t.regexLimitHits)), ("unknown_domain_overflow", .int(t.unknownDomainOverflow)),
                 ("timeline_overflow", .int(t.timelineOverflow)),
+                ("workaround_event_overflow", .int(t.workaroundEventOverflow)),
                 ("skipped", .int(t.skipped)),
             ])),
             ("inputs", .array(result.inputs.map { input in
@@ -30,8 +31,8 @@ public enum JSONReport {
                     ("oversized", .int(input.oversized)), ("bytes", .int(input.bytes)),
                     ("detection", input.detection.json), ("problem", input.problem.json),
                     ("compression", (input.compression?.rawValue).json),
-                ])
                     ("skipped", .int(input.skipped)),
+                ])
             })),
             ("services", .array(result.services.map { s in
                 .object([
@@ -55,12 +56,10 @@ public enum JSONReport {
             ("unknown_domains", .array(result.unknownDomains.map { d in
                 .object([("domain", .string(d.domain)), ("users", .int(d.users)), ("requests", .int(d.requests)), ("bytes", .int(d.bytes))])
             })),
+            ("mail", mailSection(result.mail)),
+            ("workarounds", workaroundsSection(result)), ("decisions", decisionsSection(result)),
             ("timeline", timelineSection(result.timeline)),
             ("privacy", privacySection(result.privacy)),
         ])
     }
 }
-            ("mail", mailSection(result.mail)),
-            ("workarounds", workaroundsSection(result)), ("decisions", decisionsSection(result)),
-            ("timeline", timelineSection(result.timeline)),
-            ("privacy", privacySection(result.privacy)),

@@ -1,0 +1,163 @@
+/// An event with global ids and its place in the input, ready for the ordered pass.
+struct DetectorEvent {
+    var time: Int64
+    /// Input order: chunk rank (input, sequence) in the high 32 bits, the event's place in its chunk below.
+    var position: UInt64
+    var bytes: Int64
+    var identity: Int32
+    var host: Int32
+    var service: Int32
+    var flags: UInt8
+
+    var isDenied: Bool { flags & WorkaroundEvent.denied != 0 }
+    var isMail: Bool { flags & WorkaroundEvent.mail != 0 }
+    var isUpload: Bool { flags & WorkaroundEvent.upload != 0 }
+}
+
+/// Finds workarounds in one ordered pass per identity. Definitions (README, "Workarounds"):
+///
+/// - A denial of a service that is blocked or unlisted opens a window of `policy.windowMillis` for that
+///   service; a later denial of the same service restarts it.
+/// - An allowed request inside an open window of blocked service B is a workaround when it goes to
+///   B on another host than B's latest denial (side door), else to another non-sanctioned service of
+///   B's category (substitution), else to a service of an evasion category (evasion). A mail with a
+///   large attachment to a personal address inside the window of a storage or transfer service is a
+///   mail route.
+/// - Per identity × B × substitute × kind, an episode starts with the first workaround after each new
+///   denial of B; `requests`, `bytes` and `uploads` add up every workaround request.
+///
+/// Events must come sorted by (identity, time, position); the result depends on nothing else.
+struct WorkaroundDetector {
+    struct Key: Hashable { var blocked: Int32; var substitute: Int32; var kind: AnalysisResult.WorkaroundKind }
+
+    struct Aggregate {
+        var episodes: Int64 = 0
+        var requests: Int64 = 0
+        var bytes: Int64 = 0
+        var uploads: Int64 = 0
+        var firstMillis: Int64 = 0
+        var lastMillis: Int64 = 0
+        var gapMillis: Int64 = 0
+        var outOfHours: Int64 = 0
+        var blockedHost: Int32 = -1
+        var substituteHost: Int32 = -1
+        /// The denial (by its sequence number) whose window the last counted request fell in.
+        var lastDenial: Int32 = -1
+    }
+
+    /// One identity's finding.
+    struct Finding { var identity: Int32; var key: Key; var aggregate: Aggregate }
+
+    /// Per blocked service, over all identities.
+    struct ServiceEvidence {
+        var days = Set<Int64>()
+        var outOfHours: Int64 = 0
+        var workedAround = Set<Int32>()
+        var movedToAlternative = Set<Int32>()
+        var triedBy = Set<Int32>()
+    }
+
+    private struct OpenWindow { var service: Int32; var time: Int64; var host: Int32; var sequence: Int32 }
+
+    let catalog: ServiceCatalog
+    let policy: WorkaroundPolicy
+    private let category: [Int]
+    private let isEvasion: [Bool]
+    private let isMailRouteSource: [Bool]
+    private let isSanctioned: [Bool]
+    /// Per service: its category's sanctioned alternative, or -1.
+    private let alternativeOf: [Int32]
+
+    private(set) var findings: [Finding] = []
+    /// Per service number.
+    private(set) var evidence: [ServiceEvidence]
+
+    init(catalog: ServiceCatalog, policy: WorkaroundPolicy) {
+        self.catalog = catalog
+        self.policy = policy
+        category = catalog.categoryIndex
+        isEvasion = catalog.services.map { policy.evasionCategories.contains($0.category) }
+        isMailRouteSource = catalog.services.map { WorkaroundPolicy.mailRouteCategories.contains($0.category) }
+        isSanctioned = policy.status.map { $0 == .sanctioned }
+        alternativeOf = catalog.categoryIndex.map { c in Int32(policy.alternatives[c] ?? -1) }
+        evidence = Array(repeating: ServiceEvidence(), count: catalog.services.count)
+    }
+
+    /// Runs over one identity's events, sorted by (time, position).
+    mutating func run(identity: Int32, _ events: UnsafeBufferPointer<DetectorEvent>) {
+        var open: [OpenWindow] = []
+        var found: [Key: Aggregate] = [:]
+        var sequence: Int32 = 0
+        let window = policy.windowMillis
+        let hours = policy.workingHours
+        let clock = hours?.clock ?? .utc
+
+        for e in events {
+            if e.isMail {
+                for w in open where e.time - w.time <= window && isMailRouteSource[Int(w.service)] {
+                    record(&found, Key(blocked: w.service, substitute: e.service, kind: .mailRoute), e, w)
+                }
+                continue
+            }
+            // Every request to a service that can be blocked is an attempt on it.
+            if e.service >= 0 && !isSanctioned[Int(e.service)] {
+                let s = Int(e.service)
+                evidence[s].days.insert(clock.localDay(e.time))
+                evidence[s].triedBy.insert(identity)
+                if e.isDenied, let hours, !hours.contains(millis: e.time) { evidence[s].outOfHours += 1 }
+            }
+            if e.isDenied {
+                sequence += 1
+                if let i = open.firstIndex(where: { $0.service == e.service }) {
+                    open[i] = OpenWindow(service: e.service, time: e.time, host: e.host, sequence: sequence)
+                } else {
+                    open.append(OpenWindow(service: e.service, time: e.time, host: e.host, sequence: sequence))
+                }
+                continue
+            }
+            open.removeAll { e.time - $0.time > window }
+            for w in open {
+                let s = Int(e.service), b = Int(w.service)
+                let kind: AnalysisResult.WorkaroundKind
+                if s == b {
+                    guard e.host != w.host else { continue }
+                    kind = .sideDoor
+                } else if isSanctioned[s] {
+                    if alternativeOf[b] == e.service { evidence[b].movedToAlternative.insert(identity) }
+                    continue
+                } else if category[s] == category[b] {
+                    kind = .substitution
+                } else if isEvasion[s] {
+                    kind = .evasion
+                } else {
+                    continue
+                }
+                record(&found, Key(blocked: w.service, substitute: e.service, kind: kind), e, w)
+            }
+        }
+        for (key, aggregate) in found {
+            findings.append(Finding(identity: identity, key: key, aggregate: aggregate))
+            evidence[Int(key.blocked)].workedAround.insert(identity)
+        }
+    }
+
+    private func record(_ found: inout [Key: Aggregate], _ key: Key, _ e: DetectorEvent, _ w: OpenWindow) {
+        var a = found[key] ?? Aggregate()
+        if a.lastDenial != w.sequence {
+            if a.episodes == 0 {
+                a.firstMillis = e.time
+                a.gapMillis = e.time - w.time
+                a.blockedHost = w.host
+                a.substituteHost = e.host
+            }
+            a.episodes += 1
+            a.lastDenial = w.sequence
+            if let hours = policy.workingHours, !hours.contains(millis: e.time) { a.outOfHours += 1 }
+        }
+        a.requests += 1
+        a.bytes += e.bytes
+        if e.isUpload { a.uploads += 1 }
+        a.lastMillis = e.time
+        found[key] = a
+    }
+}

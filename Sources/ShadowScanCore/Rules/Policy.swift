@@ -1,0 +1,124 @@
+import Foundation
+
+/// The organisation's policy, resolved against the catalogue: what is blocked, sanctioned or tolerated,
+/// what counts as internal, and the knobs of workaround detection and decision evidence. Loaded from
+/// `--policy FILE` by `PolicyLoader`; without a file, `WorkaroundPolicy.default(for:)` applies (every
+/// service unlisted: a denial seen in the log marks it as blocked).
+public struct WorkaroundPolicy: Sendable {
+    /// How the policy classes a service. Service-level entries win over category-level ones.
+    public enum Status: String, Sendable {
+        /// Listed (or its category listed) under `blocked`.
+        case blocked
+        /// Listed under `sanctioned`, or the alternative of some category: never a substitute.
+        case sanctioned
+        /// Listed under `tolerated`: accepted, not a decision subject; may still be a substitute.
+        case tolerated
+        /// Not mentioned: blocked for the run once the proxy denies it.
+        case unlisted
+    }
+
+    /// Categories whose allowed traffic after a denial counts as evasion. Those missing from the
+    /// catalogue are simply never seen.
+    public static let defaultEvasionCategories = ["anonymiser", "doh", "remote-access", "translation", "vpn", "web-proxy"]
+    /// Categories whose denial can be followed by a mail-route workaround.
+    public static let mailRouteCategories: Set<String> = ["cloud-storage", "file-transfer"]
+
+    /// Where the policy came from (nil: the built-in default).
+    public var source: String?
+    public var organisationName: String?
+    /// The organisation's own domains and tenants (suffix match): traffic to them is internal.
+    public var internalDomains: [String] = []
+    /// Per catalogue service (index = service number).
+    public var status: [Status]
+    /// Sanctioned alternative per category index (service number).
+    public var alternatives: [Int: Int] = [:]
+    public var evasionCategories: Set<String> = Set(defaultEvasionCategories)
+    /// A substitute request within this many milliseconds after a denial is a workaround.
+    public var windowMillis: Int64 = 30 * 60_000
+    /// Smallest mail attachment (bytes) for a mail-route workaround; also marks a proxy request as an
+    /// upload when the format logs request sizes.
+    public var uploadThreshold: Int64 = 10_000_000
+    /// Raw IP hosts that belong to a service (side doors).
+    public var ipRanges = IPRangeTable()
+    public var workingHours: WorkingHours?
+    /// Lower-cased identity → department, from the directory CSV.
+    public var directory: [String: String] = [:]
+    public var directorySource: String?
+    public var thresholds = DecisionThresholds()
+
+    /// Every service unlisted, default window and threshold.
+    public static func `default`(for catalog: ServiceCatalog) -> WorkaroundPolicy {
+        WorkaroundPolicy(status: Array(repeating: .unlisted, count: catalog.services.count))
+    }
+
+    public init(status: [Status]) { self.status = status }
+
+    /// The department of `identity` from the directory, if any.
+    public func department(of identity: String) -> String? {
+        directory.isEmpty ? nil : directory[identity.lowercased()]
+    }
+}
+
+/// Thresholds of the decision recommendation (documented in the README; set under `decisions:`).
+public struct DecisionThresholds: Sendable, Equatable {
+    /// Distinct identities that tried a service for demand to count as high.
+    public var highDemand: Int64 = 20
+    /// At most this many identities (and nobody working around) is low demand.
+    public var lowDemand: Int64 = 5
+    /// Share of those who tried that worked around, in percent, that signals an unmet need.
+    public var workaroundSharePercent: Int64 = 25
+    /// Share of a policy-blocked service's requests the proxy allowed, in percent, that signals an
+    /// enforcement gap.
+    public var enforcementGapPercent: Int64 = 10
+    /// Change against the previous period, in percent, reported as rising or falling.
+    public var trendPercent: Int64 = 10
+    public init() {}
+}
+
+/// Working hours in one time zone (IANA name or fixed offset), for "out of hours" counts and local days.
+public struct WorkingHours: Sendable {
+    /// Days of the week, 0 = Sunday.
+    public var days: Set<Int>
+    /// Minutes after local midnight; `end` is exclusive.
+    public var start: Int
+    public var end: Int
+    public var clock: LocalClock
+
+    public func contains(millis: Int64) -> Bool {
+        let local = clock.localMillis(millis)
+        let dayIndex = Int(floorDivision(local, 86_400_000))
+        let weekday = ((dayIndex % 7) + 11) % 7   // 1970-01-01 was a Thursday
+        let minute = Int((local - Int64(dayIndex) * 86_400_000) / 60_000)
+        return days.contains(weekday) && minute >= start && minute < end
+    }
+}
+
+/// UTC → local time, by an IANA zone (DST-aware, offsets cached per UTC hour) or a fixed offset.
+public final class LocalClock: @unchecked Sendable {
+    public let name: String
+    private let zone: TimeZone?
+    private let fixedOffsetMillis: Int64
+    private var cache: [Int64: Int64] = [:]
+    private let lock = NSLock()
+
+    public init(zone: TimeZone, name: String) { self.zone = zone; self.name = name; fixedOffsetMillis = 0 }
+    public init(offsetMinutes: Int, name: String) { zone = nil; self.name = name; fixedOffsetMillis = Int64(offsetMinutes) * 60_000 }
+    public static let utc = LocalClock(offsetMinutes: 0, name: "UTC")
+
+    public func localMillis(_ utc: Int64) -> Int64 {
+        guard let zone else { return utc + fixedOffsetMillis }
+        let hour = floorDivision(utc, 3_600_000)
+        lock.lock(); defer { lock.unlock() }
+        if let offset = cache[hour] { return utc + offset }
+        let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(hour * 3600)))) * 1000
+        if cache.count > 100_000 { cache.removeAll() }
+        cache[hour] = offset
+        return utc + offset
+    }
+
+    /// Days since 1970-01-01 in local time.
+    public func localDay(_ utc: Int64) -> Int64 { floorDivision(localMillis(utc), 86_400_000) }
+}
+
+@inline(__always)
+func floorDivision(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }

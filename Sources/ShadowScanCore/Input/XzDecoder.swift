@@ -1,12 +1,17 @@
 import CLzma
 
 /// xz through liblzma (Debian's liblzma5). Concatenated streams and stream padding are liblzma's job
-/// (LZMA_CONCATENATED); each block is checked against the stream's integrity check.
+/// (LZMA_CONCATENATED); each block is checked against the stream's integrity check. Files written in
+/// several blocks (`xz -T`, the default since xz 5.4) decode on two threads: xz is the slowest container
+/// here and parsing needs little of the second core at its pace.
 final class XzDecoder: StreamDecoder {
     static var format: CompressionFormat { .xz }
     static var skipsZeroPadding: Bool { false }
     /// `xz -9` needs 65 MiB to decompress; a hostile header asking for more is refused, not obeyed.
     static let memoryLimit: UInt64 = 256 << 20
+    /// Above this the threaded decoder falls back to one thread rather than using more memory.
+    static let threadingMemoryLimit: UInt64 = 128 << 20
+    static let threads: UInt32 = 2
 
     private let stream: UnsafeMutablePointer<lzma_stream>
 
@@ -14,7 +19,13 @@ final class XzDecoder: StreamDecoder {
         stream = .allocate(capacity: 1)
         // LZMA_STREAM_INIT is an all-zero struct.
         stream.initialize(to: lzma_stream())
-        let status = lzma_stream_decoder(stream, Self.memoryLimit, shadowscan_lzma_concatenated())
+        var options = lzma_mt()
+        // Default flags (no LZMA_FAIL_FAST): everything before damage is handed out before the error.
+        options.flags = shadowscan_lzma_concatenated()
+        options.threads = Self.threads
+        options.memlimit_threading = Self.threadingMemoryLimit
+        options.memlimit_stop = Self.memoryLimit
+        let status = lzma_stream_decoder_mt(stream, &options)
         guard status == LZMA_OK else {
             stream.deallocate()
             throw ByteSourceError(message: "cannot start xz decompression (liblzma status \(status.rawValue))")

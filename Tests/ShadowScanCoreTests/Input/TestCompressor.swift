@@ -68,6 +68,31 @@ enum TestCompressor {
         return Array(out[0..<position])
     }
 
+    /// Independent blocks of `blockSize` bytes, as `xz -T` writes them (decoded on several threads).
+    static func xzBlocks(_ data: [UInt8], blockSize: UInt64 = 64 << 10) -> [UInt8] {
+        var stream = lzma_stream()
+        var options = lzma_mt()
+        options.threads = 2
+        options.block_size = blockSize
+        options.preset = shadowscan_lzma_preset_default()
+        options.check = LZMA_CHECK_CRC64
+        precondition(lzma_stream_encoder_mt(&stream, &options) == LZMA_OK)
+        defer { lzma_end(&stream) }
+        var out = [UInt8](repeating: 0, count: Int(lzma_stream_buffer_bound(data.count)) + (1 << 16))
+        var status = LZMA_OK
+        data.withUnsafeBufferPointer { i in
+            out.withUnsafeMutableBufferPointer { o in
+                stream.next_in = i.baseAddress
+                stream.avail_in = i.count
+                stream.next_out = o.baseAddress
+                stream.avail_out = o.count
+                repeat { status = lzma_code(&stream, LZMA_FINISH) } while status == LZMA_OK
+            }
+        }
+        precondition(status == LZMA_STREAM_END)
+        return Array(out[0..<Int(stream.total_out)])
+    }
+
     static func zstd(_ data: [UInt8], level: Int32 = 3) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: ZSTD_compressBound(data.count))
         let n = data.withUnsafeBytes { i in

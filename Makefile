@@ -20,8 +20,8 @@ release: deps
 	$(SWIFT) build -c release --product shadowscan
 
 demo: build
-	.build/debug/shadowscan analyse SampleLogs/ --json .build/demo-report.json
-	@echo "JSON report written to .build/demo-report.json"
+	.build/debug/shadowscan analyse SampleLogs/ --json .build/demo-report.json --html .build/demo-report.html
+	@echo "JSON report written to .build/demo-report.json, HTML report to .build/demo-report.html"
 
 test: deps
 	$(SWIFT) test

@@ -3,8 +3,8 @@
 /// its data as a table (the Markdown report shows that, and screen readers get it from the HTML).
 struct ChartsSection {
     var partial = "charts"
-    var anchor = "charts"
-    var title = "Charts"
+    var anchor: String
+    var title: String
     var charts: [Any]
 }
 

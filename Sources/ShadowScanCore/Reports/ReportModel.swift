@@ -52,10 +52,10 @@ struct ReportModel {
         notes = []
         var sections: [Any] = []
         sections.append(contentsOf: ReportSections.evidence(r))
-        if let charts = ReportSections.charts(r) { sections.append(charts) }
         if r.privacy.identities != "none" && !r.workarounds.isEmpty { sections.append(ReportSections.workaroundsTable(r)) }
         sections.append(ReportSections.servicesTable(r))
         sections.append(ReportSections.categoriesTable(r))
+        if let timeline = ReportSections.timeline(r) { sections.append(timeline) }
         if r.privacy.identities != "none" { sections.append(ReportSections.usersTable(r)) }
         sections.append(contentsOf: ReportSections.mail(r))
         sections.append(ReportSections.unknownDomainsTable(r))
@@ -85,7 +85,15 @@ struct ReportModel {
 /// Display formatting shared by the templates' models.
 enum Format {
     static func count(_ n: Int64) -> String { TextSummary.group(n) }
-    static func bytes(_ n: Int64) -> String { TextSummary.bytes(n) }
+    /// Decimal units (kB, MB, GB), as the recommendations' prose and the people reading them use.
+    static func bytes(_ n: Int64) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"]
+        var value = Double(n), unit = 0
+        while abs(value) >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
+        if unit == 0 { return "\(n) B" }
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10)) \(units[unit])"
+    }
     static func percent(_ part: Int64, of whole: Int64) -> String {
         whole > 0 ? "\(Int((Double(part) * 100 / Double(whole)).rounded()))%" : "–"
     }
@@ -115,6 +123,8 @@ struct TableSection {
     var rows: [Row]
     var empty: String
     var more: String?
+    /// A chart drawn above the table (HTML only: Markdown has the numbers in the table itself).
+    var chart: Any?
     /// Stored, not computed: Mustache reads values through `Mirror`, which sees stored properties only.
     var hasRows: Bool
 

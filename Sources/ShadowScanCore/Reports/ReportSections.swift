@@ -9,7 +9,10 @@ enum ReportSections {
         var anchor = "decisions"
         var title = "Blocked and unsanctioned services: the evidence"
         var intro: String
+        var overview: TableSection?
+        var charts: [Any]
         var cards: [Card]
+        var more: String?
         var empty: String
     }
 
@@ -35,35 +38,38 @@ enum ReportSections {
         var reasons: [String]
     }
 
-    /// Cards shown in full; further services get a row in a table below them.
-    static let cardLimit = 12
+    /// Services shown as full cards (most people first); the overview table above them lists all.
+    static let cardLimit = 8
+    /// Rows of the overview table.
+    static let overviewLimit = 15
 
-    /// Decision evidence per blocked or unsanctioned service, most people first.
+    /// Decision evidence per blocked or unsanctioned service: an overview row for each, then the first
+    /// ones in detail.
     static func evidence(_ r: AnalysisResult) -> [Any] {
         let decisions = r.decisions
-        let cards = decisions.prefix(cardLimit).map(card)
-        var sections: [Any] = [EvidenceSection(
+        let overview = T(anchor: "decisions-overview", title: "At a glance",
+                         columns: [("service", false), ("status", false), ("risk", false), ("people", true), ("denied", true),
+                                   ("worked around", true), ("to substitutes", true), ("recommendation", false)],
+                         rows: decisions.prefix(overviewLimit).map { d in
+                             [T.text(Format.log(d.name)), T.Cell(text: status(d), numeric: false, badge: "status"), T.risk(d.risk), T.num(d.identitiesTried), T.num(d.deniedAttempts),
+                              T.Cell(text: d.identitiesWorkedAround > 0 ? "\(Format.count(d.identitiesWorkedAround)) (\(d.workedAroundPercent)%)" : "0", numeric: true),
+                              T.bytes(d.bytesToSubstitutes), T.text(actionLabel(d.recommendation.action))]
+                         }, total: decisions.count, empty: "")
+        return [EvidenceSection(
             intro: "For each service that is blocked (by the policy, or denied by the proxy) or used without being sanctioned: how many "
                 + "people tried it, how often the block stopped them, who worked around it and where they went, how much data went there, "
                 + "and what to do about it.",
-            cards: cards,
+            overview: decisions.isEmpty ? nil : overview,
+            charts: decisionCharts(r),
+            cards: decisions.prefix(cardLimit).map { card($0, in: r) },
+            more: decisions.count > cardLimit ? "The \(cardLimit) services with the most people are shown in detail; the JSON and CSV outputs hold the evidence for all \(decisions.count)." : nil,
             empty: "No blocked or unsanctioned service had any attempt in these logs.")]
-        if decisions.count > cardLimit {
-            sections.append(T(anchor: "decisions-more", title: "More blocked and unsanctioned services",
-                              columns: [("service", false), ("status", false), ("risk", false), ("people", true), ("denied", true),
-                                        ("worked around", true), ("to substitutes", true), ("recommendation", false)],
-                              rows: decisions.dropFirst(cardLimit).prefix(ReportModel.rowLimit).map { d in
-                                  [T.text(Format.log(d.name)), T.text(status(d)), T.risk(d.risk), T.num(d.identitiesTried), T.num(d.deniedAttempts),
-                                   T.num(d.identitiesWorkedAround), T.bytes(d.bytesToSubstitutes), T.text(actionLabel(d.recommendation.action))]
-                              }, total: decisions.count - cardLimit, empty: ""))
-        }
-        return sections
     }
 
     static func status(_ d: AnalysisResult.Decision) -> String {
         switch (d.status, d.blockedBy) {
-        case ("blocked", "policy"): return "blocked by policy"
-        case ("blocked", _): return "denied by the proxy"
+        case ("blocked", "policy"): return "blocked (policy)"
+        case ("blocked", _): return "blocked (proxy)"
         default: return d.status
         }
     }
@@ -80,7 +86,7 @@ enum ReportSections {
         }
     }
 
-    static func card(_ d: AnalysisResult.Decision) -> Card {
+    static func card(_ d: AnalysisResult.Decision, in r: AnalysisResult) -> Card {
         let name = Format.log(d.name)
         let people = d.identitiesTried == 1 ? "1 person" : "\(Format.count(d.identitiesTried)) people"
         var headline: String
@@ -90,7 +96,9 @@ enum ReportSections {
             headline = "\(name) is blocked; \(people) tried it \(Format.count(d.attempts)) times on \(Format.count(d.daysWithAttempts)) day(s), "
                 + "and the proxy denied \(Format.count(d.deniedAttempts))."
             if d.identitiesWorkedAround > 0 {
-                let via = d.substitutes.prefix(2).map { Format.log($0.name) }.joined(separator: " and ")
+                // A side door is the same service on another host: say so rather than repeat its name.
+                let via = d.substitutes.prefix(2).map { $0.service == d.service ? "another \(Format.log($0.name)) host" : Format.log($0.name) }
+                    .joined(separator: " and ")
                 headline += " \(Format.count(d.identitiesWorkedAround)) of them (\(d.workedAroundPercent)%) worked around it"
                     + (via.isEmpty ? "" : ", mostly via \(via)") + "; \(Format.bytes(d.bytesToSubstitutes)) went that way."
             } else {
@@ -107,7 +115,8 @@ enum ReportSections {
         ]
         if let outOfHours = d.attemptsOutOfHours { facts.append(.init(label: "attempts out of hours", value: Format.count(outOfHours), detail: nil)) }
         if let alternative = d.alternative {
-            facts.append(.init(label: "moved to \(Format.log(alternative, limit: 40))", value: Format.count(d.identitiesMovedToAlternative), detail: nil))
+            let name = r.services.first { $0.id == alternative }?.name ?? alternative
+            facts.append(.init(label: "moved to \(Format.log(name, limit: 40))", value: Format.count(d.identitiesMovedToAlternative), detail: nil))
         }
         let substitutes = d.substitutes.isEmpty ? nil : T(
             anchor: "substitutes-" + d.service, title: "Where they went instead",
@@ -152,7 +161,8 @@ enum ReportSections {
 
     // MARK: Charts
 
-    static func charts(_ r: AnalysisResult) -> ChartsSection? {
+    /// Charts of the decision evidence: people who tried vs. worked around, and where they went.
+    static func decisionCharts(_ r: AnalysisResult) -> [Any] {
         var charts: [Any] = []
         let blocked = r.decisions.filter { $0.status == "blocked" }.prefix(12)
         if !blocked.isEmpty {
@@ -177,23 +187,31 @@ enum ReportSections {
             charts.append(FlowChart(moves: moves, caption: "From each blocked service to the substitutes people used after a denial; line width is people, colour the substitute's risk.",
                                     table: table))
         }
+        return charts
+    }
+
+    static func timeline(_ r: AnalysisResult) -> ChartsSection? {
         if !r.timeline.isEmpty {
             let table = T(anchor: "chart-timeline", title: "Daily timeline", columns: [("date", false), ("requests", true), ("denied", true), ("people", true)],
                           rows: r.timeline.map { [T.text($0.date), T.num($0.requests), T.num($0.denied), T.num($0.users)] },
                           total: r.timeline.count, empty: "")
             var caption = "Requests to catalogue services per UTC day: allowed (blue) and denied (red)."
             if r.privacy.identities == "none" { caption += " Days with fewer than \(r.privacy.minGroupSize ?? 0) people are not shown." }
-            charts.append(TimelineChart(r.timeline, caption: caption, table: table))
+            return ChartsSection(anchor: "timeline", title: "Timeline", charts: [TimelineChart(r.timeline, caption: caption, table: table)])
         }
+        return nil
+    }
+
+    static func categoriesChart(_ r: AnalysisResult) -> BarChart? {
         let categories = r.categories.sorted { ($0.users, $1.category) > ($1.users, $0.category) }
         if !categories.isEmpty {
             let table = T(anchor: "chart-categories", title: "Categories", columns: [("category", false), ("people", true), ("requests", true)],
                           rows: categories.map { [T.text($0.category), T.num($0.users), T.num($0.requests)] }, total: categories.count, empty: "")
-            charts.append(BarChart(title: "Categories, by people", caption: "Distinct people per category of service, and their requests.",
-                                   series: [("people", "bar-people"), ("requests", "bar-requests")],
-                                   rows: categories.map { ($0.category, [$0.users, $0.requests]) }, format: Format.count, ownScale: true, table: table))
+            return BarChart(title: "Categories, by people", caption: "Distinct people per category of service, and their requests.",
+                            series: [("people", "bar-people"), ("requests", "bar-requests")],
+                            rows: categories.map { ($0.category, [$0.users, $0.requests]) }, format: Format.count, ownScale: true, table: table)
         }
-        return charts.isEmpty ? nil : ChartsSection(charts: charts)
+        return nil
     }
 
     // MARK: Tables
@@ -216,11 +234,13 @@ enum ReportSections {
     }
 
     static func categoriesTable(_ r: AnalysisResult) -> TableSection {
-        T(anchor: "categories", title: "Categories", caption: "People are distinct per category, not the sum of its services.",
+        var table = T(anchor: "categories", title: "Categories", caption: "People are distinct per category, not the sum of its services.",
           columns: [("category", false), ("services", true), ("people", true), ("requests", true), ("denied", true), ("uploads", true), ("to client", true)],
           rows: r.categories.map { c in
               [T.text(c.category), T.num(c.services), T.num(c.users), T.num(c.requests), T.num(c.denied), T.num(c.uploads), T.bytes(c.bytesIn)]
           }, total: r.categories.count, empty: "No category had traffic.")
+        table.chart = categoriesChart(r)
+        return table
     }
 
     static func usersTable(_ r: AnalysisResult) -> TableSection {

@@ -35,13 +35,15 @@ public enum TextSummary {
                 out.append(contentsOf: table(rows))
                 out.append("")
             }
-            out.append("Top users (by requests to catalogue services)")
-            var userRows: [[String]] = [["user", "requests", "denied", "services"]]
-            for u in result.users.prefix(top) {
-                userRows.append([printable(u.user), group(u.requests), group(u.denied), u.services.prefix(6).joined(separator: ",") + (u.services.count > 6 ? ",…" : "")])
+            if !result.users.isEmpty {
+                out.append("Top users (by requests to catalogue services)")
+                var userRows: [[String]] = [["user", "requests", "denied", "services"]]
+                for u in result.users.prefix(top) {
+                    userRows.append([printable(u.user), group(u.requests), group(u.denied), u.services.prefix(6).joined(separator: ",") + (u.services.count > 6 ? ",…" : "")])
+                }
+                out.append(contentsOf: table(userRows))
+                out.append("")
             }
-            out.append(contentsOf: table(userRows))
-            out.append("")
         }
         out.append(contentsOf: mailLines(result.mail, top: top))
         out.append(contentsOf: workaroundLines(result, top: top))
@@ -51,6 +53,7 @@ public enum TextSummary {
             for d in result.unknownDomains.prefix(top) { rows.append([printable(d.domain), group(d.users), group(d.requests), bytes(d.bytes)]) }
             out.append(contentsOf: table(rows))
         }
+        out.append(contentsOf: privacyLines(result.privacy))
         return out.joined(separator: "\n") + "\n"
     }
 

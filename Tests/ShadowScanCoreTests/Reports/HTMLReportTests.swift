@@ -37,15 +37,16 @@ final class HTMLReportTests: XCTestCase {
 
     func testLeadsWithDecisionEvidenceThenChartsAndTables() throws {
         let html = try render()
-        let order = ["id=\"decisions\"", "Where they went instead", "id=\"charts\"", "Denied and worked around", "Where people went instead",
-                     "Daily timeline", "id=\"workarounds\"", "id=\"services\"", "id=\"categories\"", "id=\"users\"", "id=\"inputs\"", "id=\"privacy\""]
+        let order = ["id=\"decisions\"", "Denied and worked around", "Where people went instead", "Where they went instead",
+                     "id=\"workarounds\"", "id=\"services\"", "id=\"categories\"", "Categories, by people", "id=\"timeline\"", "Daily timeline",
+                     "id=\"users\"", "id=\"inputs\"", "id=\"privacy\""]
         var last = html.startIndex
         for marker in order {
             guard let range = html.range(of: marker, range: last..<html.endIndex) else { return XCTFail("\(marker) missing or out of order") }
             last = range.upperBound
         }
         XCTAssertTrue(html.contains("Recommendation: sanction an alternative."))
-        XCTAssertTrue(html.contains("11.2 GiB") || html.contains("10.2 GiB"), "bytes to the substitute")
+        XCTAssertTrue(html.contains("12.0 GB went that way"), "bytes to the substitutes, in decimal units like the prose")
         XCTAssertTrue(html.contains("@media print"))
     }
 

@@ -29,10 +29,8 @@ final class ReportTemplateTests: XCTestCase {
         let model = ReportModel(ReportFixtures.result(), version: "test")
         var names: Set<String> = []
         func collect(_ value: Any) {
-            let mirror = Mirror(reflecting: value)
-            for child in mirror.children {
-                if child.label == "partial", let name = child.value as? String { names.insert(name) }
-                if let list = child.value as? [Any] { list.forEach(collect) }
+            for child in Mirror(reflecting: value).children {
+                if child.label == "partial", let name = child.value as? String { names.insert(name) } else { collect(child.value) }
             }
         }
         model.sections.forEach(collect)

@@ -5,6 +5,14 @@ extension ReportTemplates {
 <section id="{{anchor}}">
 <h2>{{title}}</h2>
 <p class="caption">{{intro}}</p>
+{{#.overview}}
+{{>html_table_body}}
+{{/.overview}}
+<div class="charts">
+{{#charts}}
+{{>*partial}}
+{{/charts}}
+</div>
 {{#cards}}
 <article class="card {{riskBadge}}" id="{{anchor}}">
 <header><h3>{{name}}</h3><span class="badge {{riskBadge}}">{{risk}} risk</span><span class="badge status">{{status}}</span><span class="muted">{{category}}</span></header>
@@ -35,6 +43,9 @@ extension ReportTemplates {
 {{/.recommendation}}
 </article>
 {{/cards}}
+{{#.more}}
+<p class="more">{{.}}</p>
+{{/.more}}
 {{^cards}}
 <p class="empty">{{empty}}</p>
 {{/cards}}

@@ -7,6 +7,9 @@ extension ReportTemplates {
 {{#.caption}}
 <p class="caption">{{.}}</p>
 {{/.caption}}
+{{#.chart}}
+{{>*partial}}
+{{/.chart}}
 {{>html_table_body}}
 </section>
 """#

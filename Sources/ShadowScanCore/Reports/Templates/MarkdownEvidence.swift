@@ -5,6 +5,12 @@ extension ReportTemplates {
 
 {{intro}}
 
+{{#.overview}}
+{{>md_table_body}}
+{{/.overview}}
+{{#charts}}
+{{>*partial}}
+{{/charts}}
 {{#cards}}
 ### {{name}}
 
@@ -39,6 +45,10 @@ extension ReportTemplates {
 
 {{/.recommendation}}
 {{/cards}}
+{{#.more}}
+{{.}}
+
+{{/.more}}
 {{^cards}}
 {{empty}}
 

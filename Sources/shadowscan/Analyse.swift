@@ -77,11 +77,14 @@ struct Analyse: ParsableCommand {
         }
 
         let loaded = Date()
-        let privacy = try reports.privacyOptions()
+        var privacy = try reports.privacyOptions()
         var options = AnalysisOptions(workers: workers, blockSize: blockSize, format: LogFormat(rawValue: logFormat))
         options.policy = try workaround.loadPolicy(catalog: catalog)
         let store = try workaround.openStore()
         let analyzer = Analyzer(catalog: catalog, options: options)
+        // Manager reports word recommendations again once small substitutes are hidden.
+        let advisor = DecisionAdvisor(thresholds: analyzer.policy.thresholds, catalog: catalog)
+        privacy.recommend = { advisor.recommend($0) }
         var analysed = analyzer.run(paths: paths)
         // The store gets plain identities (what `reveal` resolves) and gives decisions their trend.
         let stored = workaround.record(&analysed, in: store, policy: analyzer.policy, catalog: catalog)

@@ -8,8 +8,8 @@ struct Reveal: ParsableCommand {
         commandName: "reveal",
         abstract: "Resolve a pseudonym to the identity behind it, recording who asked and why in an audit log.",
         discussion: """
-            The identity is found by re-reading the logs the report was made from (--logs) with the key
-            that made the pseudonym. Before anything is printed, one line is appended to the audit log
+            The identity is found among the identities of the logs the report was made from (--logs), or
+            of the history store the run recorded (--store), with the key that made the pseudonym. Before anything is printed, one line is appended to the audit log
             (who: login name, account, uid, sudo user, host; when, in UTC; why; which pseudonym; the key id;
             the sources; the outcome). The identity itself is never written to the audit log. If the entry
             cannot be written, nothing is revealed.
@@ -35,6 +35,9 @@ struct Reveal: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("The logs the report was made from: files, directories, - for standard input.", valueName: "PATHS"))
     var logs: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("The history store the run recorded to (analyse --store): its identities are searched too.", valueName: "FILE"))
+    var store: String?
+
     @Option(name: .long, help: ArgumentHelp("The audit log to append to (default: reveal-audit.log beside the key file).", valueName: "FILE"))
     var auditLog: String?
 
@@ -52,7 +55,7 @@ struct Reveal: ParsableCommand {
             throw ValidationError("--reason is required: say why this identity is needed (it goes to the audit log)")
         }
         if reason.count > 2000 { throw ValidationError("--reason is limited to 2,000 characters") }
-        if logs.isEmpty { throw ValidationError("--logs is required: the logs the report was made from") }
+        if logs.isEmpty && store == nil { throw ValidationError("--logs or --store is required: the logs the report was made from, or the run's history store") }
         if logFormat != "auto" && LogFormat(rawValue: logFormat) == nil {
             throw ValidationError("unknown --log-format '\(logFormat)'")
         }
@@ -81,26 +84,46 @@ struct Reveal: ParsableCommand {
         }
         defer { audit.finish() }
 
-        guard let rulesDirectory = rules ?? RulesLocator.defaultDirectory() else {
-            warn("error: no service catalogue found; pass --rules DIR or set SHADOWSCAN_RULES")
-            throw ExitCode(2)
+        var identities: [String] = []
+        var problems: [InputProblem] = []
+        if let store {
+            // Opening creates a missing store: check first, so a typo is an error, not an empty store.
+            guard FileManager.default.fileExists(atPath: store) else {
+                warn("error: no history store at \(store); nothing revealed")
+                throw ExitCode(2)
+            }
+            do {
+                identities += try HistoryStore(path: store).allIdentities()
+            } catch {
+                warn("error: \(error); nothing revealed")
+                throw ExitCode(2)
+            }
         }
-        let catalog: ServiceCatalog
-        do {
-            catalog = try RuleCatalogLoader.load(directory: rulesDirectory)
-        } catch {
-            warn(error.description)
-            throw ExitCode(2)
+        if !logs.isEmpty {
+            guard let rulesDirectory = rules ?? RulesLocator.defaultDirectory() else {
+                warn("error: no service catalogue found; pass --rules DIR or set SHADOWSCAN_RULES")
+                throw ExitCode(2)
+            }
+            let catalog: ServiceCatalog
+            do {
+                catalog = try RuleCatalogLoader.load(directory: rulesDirectory)
+            } catch {
+                warn(error.description)
+                throw ExitCode(2)
+            }
+            let result = Analyzer(catalog: catalog, options: AnalysisOptions(format: LogFormat(rawValue: logFormat))).run(paths: logs)
+            identities += PrivacyTransform.identities(in: result).map(\.1)
+            problems = result.inputProblems
         }
-        let result = Analyzer(catalog: catalog, options: AnalysisOptions(format: LogFormat(rawValue: logFormat))).run(paths: logs)
         let pseudonyms = Pseudonyms(key: key)
-        let found = PseudonymResolver.resolve(pseudonym, in: result, with: pseudonyms)
+        let found = PseudonymResolver.resolve(pseudonym, among: identities, with: pseudonyms)
 
         let who = RevealAudit.currentUser()
         let entry = RevealAudit.Entry(
             timeMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), user: who.user, account: who.account,
             sudoUser: who.sudoUser, uid: who.uid, host: RevealAudit.hostName(), pseudonym: pseudonym, reason: reason ?? "",
-            keyID: key.id, sources: logs.map { $0 == "-" ? "-" : URL(fileURLWithPath: $0).standardizedFileURL.path },
+            keyID: key.id, sources: (store.map { ["store:" + URL(fileURLWithPath: $0).standardizedFileURL.path] } ?? [])
+                + logs.map { $0 == "-" ? "-" : URL(fileURLWithPath: $0).standardizedFileURL.path },
             outcome: found.isEmpty ? "not-found" : "found", matches: found.count)
         do {
             try audit.append(entry)
@@ -109,15 +132,15 @@ struct Reveal: ParsableCommand {
             throw ExitCode(2)
         }
 
-        for problem in result.inputProblems { warn("warning: \(problem)") }
+        for problem in problems { warn("warning: \(problem)") }
         if found.isEmpty {
-            warn("\(pseudonym) is not the pseudonym of any identity in these logs under key \(key.id) (recorded in \(auditPath))")
+            warn("\(ReportText.clean(pseudonym, limit: 60)) is not the pseudonym of any identity in these sources under key \(key.id) (recorded in \(auditPath))")
             throw ExitCode(1)
         }
         if found.count > 1 { warn("note: \(found.count) identities share this pseudonym (a 48-bit collision)") }
         // Identities from logs are hostile: no terminal escapes.
         for identity in found { print(TextSummary.printable(identity, limit: 500)) }
         warn("recorded in \(auditPath)")
-        if !result.inputProblems.isEmpty { throw ExitCode(1) }
+        if !problems.isEmpty { throw ExitCode(1) }
     }
 }

@@ -191,4 +191,28 @@ final class PrivacyCommandTests: XCTestCase {
         let mode = (try FileManager.default.attributesOfItem(atPath: audit)[.posixPermissions] as? NSNumber)?.intValue
         XCTAssertEqual(mode, 0o600)
     }
+
+    func testRevealFromTheHistoryStore() throws {
+        let dir = CLI.temporaryDirectory()
+        let key = dir.appendingPathComponent("key").path, store = dir.appendingPathComponent("history.sqlite").path
+        XCTAssertEqual(try CLI.run(["key", "new", key]).status, 0)
+        let log = samples + "/squid-common.log"
+        let report = try CLI.run(["analyse", log, "--rules", rules, "--key-file", key, "--store", store, "--json", "-", "--quiet"])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let users = try XCTUnwrap(try CLI.json(report.stdout)["users"] as? [[String: Any]])
+        let pseudonym = try XCTUnwrap(users.last?["user"] as? String)
+        let plain = try CLI.run(["analyse", log, "--rules", rules, "--identities", "plain", "--json", "-", "--quiet"])
+        let names = Set(try XCTUnwrap(try CLI.json(plain.stdout)["users"] as? [[String: Any]]).map { $0["user"] as! String })
+
+        // The logs may be gone: the store holds the run's identities.
+        let found = try CLI.run(["reveal", pseudonym, "--key-file", key, "--store", store, "--reason", "INC-9"])
+        XCTAssertEqual(found.status, 0, found.stderr)
+        XCTAssertTrue(names.contains(found.stdout.trimmingCharacters(in: .newlines)), found.stdout)
+        let entry = try CLI.json(String(try String(contentsOfFile: dir.appendingPathComponent("reveal-audit.log").path, encoding: .utf8)
+            .split(separator: "\n").last!))
+        XCTAssertEqual((entry["sources"] as? [String])?.first, "store:" + URL(fileURLWithPath: store).standardizedFileURL.path)
+        XCTAssertEqual(try CLI.run(["reveal", pseudonym, "--key-file", key, "--store", dir.appendingPathComponent("none.sqlite").path, "--reason", "x"]).status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.sqlite").path), "a typo creates no store")
+        XCTAssertEqual(try CLI.run(["reveal", pseudonym, "--key-file", key, "--reason", "x"]).status, 2, "logs or a store are needed")
+    }
 }

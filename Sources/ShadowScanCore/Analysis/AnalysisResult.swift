@@ -19,6 +19,8 @@ public struct AnalysisResult: Sendable {
         public var skipped: Int64 = 0
         /// Catalogue records on days past the timeline's day limit (`DailyCounts.maxDays` distinct days).
         public var timelineOverflow: Int64 = 0
+        /// Workaround events not kept because a worker's event buffer was full: detection is incomplete.
+        public var workaroundEventOverflow: Int64 = 0
     }
 
     public struct Input: Sendable {
@@ -36,10 +38,10 @@ public struct AnalysisResult: Sendable {
         public var problem: String?
         /// The container it was decompressed from (`bytes` counts decompressed bytes); nil: plain.
         public var compression: CompressionFormat?
-    }
-
         /// Well-formed lines that are no web request: W3C `#` header lines, a gateway's non-web events.
         public var skipped: Int64 = 0
+    }
+
     /// What was counted for a service or a category.
     public struct Usage: Sendable {
         public var requests: Int64 = 0
@@ -105,14 +107,6 @@ public struct AnalysisResult: Sendable {
     public var categories: [Category] = []
     public var users: [User] = []
     public var unknownDomains: [UnknownDomain] = []
-    public var workers = 1
-    public var patternsUseJIT = true
-    /// How long the streaming pass and the merge took, for `--timings` (never in reports: they differ
-    /// from run to run).
-    public var streamSeconds = 0.0
-    public var mergeSeconds = 0.0
-    /// Chunks each worker processed (how evenly the work spread).
-    public var chunksPerWorker: [Int] = []
     /// Catalogue traffic per UTC day (DailyCounts.swift), oldest first.
     public var timeline: [TimelineDay] = []
     /// How identities were shown and what was suppressed (PrivacyTransform.swift); set by the privacy
@@ -124,6 +118,14 @@ public struct AnalysisResult: Sendable {
     public var workarounds: [Workaround] = []
     /// Evidence per blocked or unsanctioned service (WorkaroundModel.swift).
     public var decisions: [Decision] = []
+    public var workers = 1
+    public var patternsUseJIT = true
+    /// How long the streaming pass and the merge took, for `--timings` (never in reports: they differ
+    /// from run to run).
+    public var streamSeconds = 0.0
+    public var mergeSeconds = 0.0
+    /// Chunks each worker processed (how evenly the work spread).
+    public var chunksPerWorker: [Int] = []
 
     /// Inputs that could not be read or were skipped: the run's exit status is 1 when there are any.
     public var inputProblems: [InputProblem] {

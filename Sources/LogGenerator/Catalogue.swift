@@ -30,6 +30,8 @@ public struct GeneratorCatalogue: Sendable {
         public var matchExamples: [String]
         /// `examples.upload`: "METHOD URL" lines.
         public var uploadExamples: [String]
+        /// `mail_domains`: where the provider's users have mailboxes (the mail generator's personal domains).
+        public var mailDomains: [String] = []
 
         public init(
             id: String, category: String, domains: [String], urlPatterns: [String] = [],
@@ -98,7 +100,7 @@ public struct GeneratorCatalogue: Sendable {
             let uploadRules = (map["upload"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }.map {
                 UploadRule(methods: strings($0["methods"]), url: $0["url"].map(scalar))
             }
-            return Service(
+            var service = Service(
                 id: id,
                 category: map["category"].map(scalar) ?? "",
                 domains: strings(map["domains"]),
@@ -107,6 +109,8 @@ public struct GeneratorCatalogue: Sendable {
                 matchExamples: strings(examples["match"]),
                 uploadExamples: strings(examples["upload"])
             )
+            service.mailDomains = strings(map["mail_domains"]).map { $0.lowercased() }
+            return service
         }
     }
 

@@ -27,8 +27,11 @@ struct LogGen: ParsableCommand {
     @Option(help: "Exact number of lines (malformed ones included).")
     var lines: Int?
 
-    @Option(help: "squid-native, squid-common or squid-combined.")
+    @Option(help: "squid-native, squid-common or squid-combined; or a mail gateway: postfix, exim, exchange (runMail below).")
     var format: String = SquidLogFormat.native.rawValue
+
+    @Option(name: .customLong("syslog-time"), help: "Postfix timestamps: rfc3164 (Nov 14 09:00:01, no year: analyse with --mail-year 2026) or rfc3339.")
+    var syslogTime: String = SyslogTimestamp.rfc3164.rawValue
 
     @Option(help: "Log file to write ('-' for standard output).")
     var out: String
@@ -59,14 +62,16 @@ struct LogGen: ParsableCommand {
         if let size, parseSize(size) == nil { throw ValidationError("Cannot read size '\(size)' (e.g. 1GiB, 500MB, 1048576).") }
         if workaroundEpisodes < 0 { throw ValidationError("--workaround-episodes must not be negative") }
         if workaroundWindow < 1 { throw ValidationError("--workaround-window must be at least 1 second") }
-        if SquidLogFormat(rawValue: format) == nil {
-            throw ValidationError("Unknown format '\(format)': use \(SquidLogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        if SquidLogFormat(rawValue: format) == nil && MailLogFormat(rawValue: format) == nil {
+            throw ValidationError("Unknown format '\(format)': use \((SquidLogFormat.allCases.map(\.rawValue) + MailLogFormat.allCases.map(\.rawValue)).joined(separator: ", ")).")
         }
+        if SyslogTimestamp(rawValue: syslogTime) == nil { throw ValidationError("--syslog-time must be rfc3164 or rfc3339") }
     }
 
     func run() throws {
         let catalogue = try GeneratorCatalogue.load(directory: rules)
         let limit: GenerationLimit = lines.map { .lines($0) } ?? .bytes(parseSize(size!)!)
+        if let mailFormat = MailLogFormat(rawValue: format) { return try runMail(catalogue, mailFormat, limit) }
         var options = GeneratorOptions(seed: seed, format: SquidLogFormat(rawValue: format)!, limit: limit,
                                        users: users, malformedRate: malformedRate, serviceRate: serviceRate,
                                        oversized: oversized)
@@ -107,4 +112,23 @@ func parseSize(_ text: String) -> Int? {
         if !suffix.isEmpty { continue }
     }
     return nil
+}
+
+
+extension LogGen {
+    /// `--format postfix|exim|exchange`: a mail-gateway log and its truth (the `mail` section). With
+    /// `--lines` the log has at least that many lines: messages under way are finished after it.
+    func runMail(_ catalogue: GeneratorCatalogue, _ format: MailLogFormat, _ limit: GenerationLimit) throws {
+        let options = MailGeneratorOptions(seed: seed, format: format, limit: limit, users: users, malformedRate: malformedRate,
+                                           syslogTimestamp: SyslogTimestamp(rawValue: syslogTime)!)
+        let generator = try MailLogGenerator(catalogue: catalogue, options: options)
+        let started = Date()
+        let result = out == "-" ? try generator.write(to: .standardOutput) : try generator.write(toFile: out)
+        if let truth { try result.jsonData().write(to: URL(fileURLWithPath: truth)) }
+        FileHandle.standardError.write(Data(String(
+            format: "%@: %d lines (%d records, %d skipped, %d malformed), %d messages, %d to personal mailboxes in %.2f s; analyse with --org-domain %@%@\n",
+            out, result.totals.lines, result.totals.records, result.totals.skipped, result.totals.malformed, result.mail.messages,
+            result.mail.toPersonal, Date().timeIntervalSince(started), MailGeneratorOptions.organisationDomain,
+            format == .postfix && options.syslogTimestamp == .rfc3164 ? " --mail-year \(MailGeneratorOptions.year)" : "").utf8))
+    }
 }

@@ -51,6 +51,9 @@ struct Analyse: ParsableCommand {
     @OptionGroup(title: "Workarounds, decisions and history")
     var workaround: WorkaroundOptions
 
+    @OptionGroup(title: "Mail gateways")
+    var mail: MailCommandOptions
+
     func validate() throws {
         if workers < 1 || workers > 256 { throw ValidationError("--workers must be between 1 and 256") }
         if blockSize < 1 { throw ValidationError("--block-size must be positive") }
@@ -80,6 +83,7 @@ struct Analyse: ParsableCommand {
         var privacy = try reports.privacyOptions()
         var options = AnalysisOptions(workers: workers, blockSize: blockSize, format: LogFormat(rawValue: logFormat))
         options.policy = try workaround.loadPolicy(catalog: catalog)
+        options.mail = mail.resolve(policy: options.policy)
         let store = try workaround.openStore()
         let analyzer = Analyzer(catalog: catalog, options: options)
         // Manager reports word recommendations again once small substitutes are hidden.

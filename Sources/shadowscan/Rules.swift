@@ -16,7 +16,7 @@ struct Rules: ParsableCommand {
               shadowscan rules export squid-acl --category file-transfer
               shadowscan rules import ut1 blacklists/ --out Rules/ut1.yaml
             """,
-        subcommands: [RulesList.self, RulesLint.self, RulesTest.self, RulesCoverage.self]
+        subcommands: [RulesList.self, RulesLint.self, RulesTest.self, RulesCoverage.self, RulesExport.self, RulesImport.self]
     )
 }
 

@@ -57,6 +57,9 @@ struct Analyse: ParsableCommand {
     func validate() throws {
         if workers < 1 || workers > 256 { throw ValidationError("--workers must be between 1 and 256") }
         if blockSize < 1 { throw ValidationError("--block-size must be positive") }
+    @OptionGroup(title: "Log formats")
+    var formatOptions: FormatCommandOptions
+
         if logFormat != "auto" && LogFormat(rawValue: logFormat) == nil {
             throw ValidationError("unknown --log-format '\(logFormat)'; expected auto or one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -85,6 +88,7 @@ struct Analyse: ParsableCommand {
         options.policy = try workaround.loadPolicy(catalog: catalog)
         options.mail = mail.resolve(policy: options.policy)
         let store = try workaround.openStore()
+        options.fieldMap = try formatOptions.loadFieldMap()
         let analyzer = Analyzer(catalog: catalog, options: options)
         // Manager reports word recommendations again once small substitutes are hidden.
         let advisor = DecisionAdvisor(thresholds: analyzer.policy.thresholds, catalog: catalog)

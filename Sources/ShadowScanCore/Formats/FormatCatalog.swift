@@ -20,7 +20,7 @@ extension LogFormat {
         case .zscalerJSON: return "Zscaler NSS web log, JSON feed (Splunk/Sentinel/Sumo style, {\"sourcetype\":\"zscalernss-web\",\"event\":{…}} or bare)"
         case .zscalerCSV: return "Zscaler NSS web log, CSV or tab-separated feed (default NSS field order, or a header row of NSS names)"
         case .zscalerKV: return "Zscaler NSS web log, key=value feed (tab, ^^ or space separated; LEEF too)"
-        case .fortigate: return "FortiGate UTM key=value syslog (webfilter, app-ctrl, virus...; other subtypes are skipped)"
+        case .fortigate: return "FortiGate key=value syslog: web filter records (other types and subtypes are skipped)"
         case .skyhigh: return "Skyhigh / McAfee Web Gateway key=\"value\" access log (on-premises and cloud SWG)"
         case .forcepointCSV: return "Forcepoint Web Security CSV export (Elastic's column order, or the export's header row)"
         case .cef: return "ArcSight CEF from web gateways: Forcepoint, Palo Alto, FortiGate, Skyhigh, Zscaler..."

@@ -13,7 +13,7 @@ struct ShadowScan: ParsableCommand {
             2 usage or rule errors (nothing written).
             """,
         version: VersionInfo.text,
-        subcommands: [Analyse.self, Key.self, Reveal.self, Rules.self, Explain.self, Policy.self, Formats.self]
+        subcommands: [Analyse.self, Key.self, Reveal.self, Rules.self, Explain.self, Policy.self, Formats.self, History.self]
     )
 
     /// ArgumentParser exits 64 on usage errors; ShadowScan's contract is 2.

@@ -12,6 +12,7 @@ struct DetectorEvent {
     var isDenied: Bool { flags & WorkaroundEvent.denied != 0 }
     var isMail: Bool { flags & WorkaroundEvent.mail != 0 }
     var isUpload: Bool { flags & WorkaroundEvent.upload != 0 }
+    var isIPLiteral: Bool { flags & WorkaroundEvent.ipLiteral != 0 }
 }
 
 /// Finds workarounds in one ordered pass per identity. Definitions (README, "Workarounds"):
@@ -99,8 +100,9 @@ struct WorkaroundDetector {
                 }
                 continue
             }
-            // Every request to a service that can be blocked is an attempt on it.
-            if e.service >= 0 && !isSanctioned[Int(e.service)] {
+            // Every request to a service that can be blocked is an attempt on it (raw IPs are not counted
+            // as the service's requests elsewhere either).
+            if e.service >= 0 && !isSanctioned[Int(e.service)] && !e.isIPLiteral {
                 let s = Int(e.service)
                 evidence[s].days.insert(clock.localDay(e.time))
                 evidence[s].triedBy.insert(identity)

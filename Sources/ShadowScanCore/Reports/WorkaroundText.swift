@@ -33,6 +33,9 @@ extension TextSummary {
         return out
     }
 
+    /// Aligned table lines (first column left, the rest right), for other commands' output.
+    public static func tableLines(_ rows: [[String]]) -> [String] { table(rows) }
+
     /// 95000 → "1m35s".
     static func duration(_ millis: Int64) -> String {
         let s = millis / 1000

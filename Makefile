@@ -6,8 +6,8 @@ SWIFT ?= swift
 
 .PHONY: demo test deps build release bench samples clean
 
-# zlib1g-dev, libbz2-dev, liblzma-dev, libzstd-dev: .gz, .bz2, .xz, .zst inputs.
-DEB_PACKAGES := libpcre2-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev
+# zlib1g-dev, libbz2-dev, liblzma-dev, libzstd-dev: .gz, .bz2, .xz, .zst inputs; libsqlite3-dev: the history store (GRDB).
+DEB_PACKAGES := libpcre2-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libsqlite3-dev
 
 deps:
 	@dpkg -s $(DEB_PACKAGES) >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1 || \

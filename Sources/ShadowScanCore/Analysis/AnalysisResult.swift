@@ -76,6 +76,8 @@ public struct AnalysisResult: Sendable {
         public var hostOnlyRequests: Int64
         public var firstSeenMillis: Int64
         public var lastSeenMillis: Int64
+        /// Requests whose format logged the request size (`bytes_out` sums only these): Formats/ServiceFidelity.swift.
+        public var requestSizeKnown: Int64 = 0
         public subscript<T>(dynamicMember keyPath: KeyPath<Usage, T>) -> T { usage[keyPath: keyPath] }
     }
 

@@ -94,7 +94,7 @@ struct ResultMerger {
             result.services.append(AnalysisResult.Service(
                 id: definition.id, name: definition.name, category: definition.category, risk: definition.risk,
                 personal: definition.personal, usage: usage, hostOnlyRequests: c.hostOnly,
-                firstSeenMillis: c.firstSeen, lastSeenMillis: c.lastSeen))
+                firstSeenMillis: c.firstSeen, lastSeenMillis: c.lastSeen, requestSizeKnown: c.bytesOutKnown))
         }
         result.services.sort { ($0.requests, $1.id) > ($1.requests, $0.id) }
 

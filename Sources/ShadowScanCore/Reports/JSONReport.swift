@@ -40,6 +40,7 @@ public enum JSONReport {
                     ("risk", .string(s.risk.rawValue)), ("personal", .bool(s.personal)),
                 ] + usageMembers(s.usage) + [
                     ("host_only_requests", .int(s.hostOnlyRequests)),
+                    ("fidelity", fidelityMembers(s.fidelity)),
                     ("first_seen", .string(CivilTime.iso8601(millis: s.firstSeenMillis))),
                     ("last_seen", .string(CivilTime.iso8601(millis: s.lastSeenMillis))),
                 ])

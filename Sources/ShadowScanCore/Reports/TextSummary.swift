@@ -26,6 +26,7 @@ public enum TextSummary {
             }
             out.append(contentsOf: table(rows))
             if result.services.count > top { out.append("  … and \(result.services.count - top) more (see --json)") }
+            out.append(contentsOf: fidelityLines(result.services))
             out.append("")
             let denied = result.services.filter { $0.denied > 0 }.sorted { ($0.denied, $1.id) > ($1.denied, $0.id) }
             if !denied.isEmpty {

@@ -73,8 +73,8 @@ struct Explain: ParsableCommand {
             subject = .host(explainer.explain(host: bare, url: bare, method: nil))
         } else if let file, let lineNumber {
             switch LogFileLine.read(path: file, line: lineNumber, format: forced) {
-            case .success(let (text, fileFormat)):
-                subject = .line(LineExplanation(line: text, format: fileFormat, explainer: explainer))
+            case .success(let found):
+                subject = .line(LineExplanation(line: found.text, format: found.format, directives: found.directives, explainer: explainer))
             case .failure(let problem):
                 warn("error: \(file): \(problem.message)")
                 throw ExitCode(1)

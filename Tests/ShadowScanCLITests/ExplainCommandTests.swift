@@ -58,6 +58,33 @@ final class ExplainCommandTests: XCTestCase {
         XCTAssertTrue(beyond.stderr.contains("there is no line 9"), beyond.stderr)
     }
 
+    /// A W3C file: line N is read under the `#Fields:` header in effect, as the analyser reads it.
+    func testFileLineUnderAW3CHeader() throws {
+        let log = CLI.temporaryDirectory().appendingPathComponent("proxysg.log")
+        try """
+            #Software: SGOS 6.7.5.3
+            #Fields: date time time-taken c-ip sc-status s-action sc-bytes cs-bytes cs-method cs-uri-scheme cs-host cs-uri-port cs-uri-path cs-uri-query cs-username cs-auth-group s-hierarchy s-supplier-name rs(Content-Type) cs(Referer) cs(User-Agent) sc-filter-result cs-categories x-virus-id s-ip
+            2026-11-02 07:00:01 15 10.1.2.3 200 TCP_NC_MISS 5123 912 POST https content.dropboxapi.com 443 /2/files/upload ?x=1 jsmith "Staff" DIRECT content.dropboxapi.com application/json - "Mozilla/5.0 (X11; Linux)" OBSERVED "Personal Storage" - 10.0.0.1
+
+            """.write(to: log, atomically: true, encoding: .utf8)
+        let out = try explain(["--file", log.path, "--line", "3", "--format", "json"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let doc = try CLI.json(out.stdout)
+        let parsed = try XCTUnwrap(doc["parsed"] as? [String: Any])
+        XCTAssertEqual(parsed["format"] as? String, "w3c")
+        XCTAssertEqual((parsed["fields"] as? [String: Any])?["url"] as? String, "https://content.dropboxapi.com/2/files/upload?x=1")
+        XCTAssertEqual((doc["service"] as? [String: Any])?["id"] as? String, "dropbox")
+        XCTAssertEqual(doc["upload"] as? Bool, true)
+        let header = try explain(["--file", log.path, "--line", "2"])
+        XCTAssertTrue(header.stdout.contains("a w3c header line"), header.stdout)
+    }
+
+    func testMailLineIsNamedAsSuch() throws {
+        let out = try explain(["Nov 18 06:40:01 mx1 postfix/smtp[1234]: 4F2A31C0D2: to=<bob@gmail.com>, relay=gmail-smtp-in.l.google.com[142.250.1.26]:25, delay=1.2, delays=0.1/0/0.3/0.8, dsn=2.0.0, status=sent (250 2.0.0 OK)"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stdout.contains("mail-gateway line"), out.stdout)
+    }
+
     func testHostileLineIsEscapedAndUsageErrorsExitTwo() throws {
         let out = try explain(["1763448000.000 12 10.0.0.5 TCP_MISS/200 512 GET https://a.example/\u{1B}[2J\u{07} alice HIER_DIRECT/192.0.2.1 -"])
         XCTAssertEqual(out.status, 0, out.stderr)

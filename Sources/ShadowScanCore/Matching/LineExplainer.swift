@@ -13,9 +13,11 @@ public struct ParsedLogLine: Sendable {
     /// The identity the analyser counts: the user name when logged, otherwise the client address.
     public var identity: String { text(record.user.isEmpty ? record.client : record.user) }
 
-    /// Parses `line` as `format`, or as the format the detector picks for it. nil with the reason when
-    /// no parser accepts it.
-    public static func parse(_ line: String, format: LogFormat? = nil) -> Result<ParsedLogLine, LineParseFailure> {
+    /// Parses `line` as `format`, or as the format the detector picks for it, as the analyser reads it:
+    /// `directives` are header lines seen earlier in the file (a W3C `#Fields:` line, a CSV header),
+    /// replayed first. Fails, saying why, when the line is malformed, a header itself, a well-formed line
+    /// that records no web request, or a mail-gateway line.
+    public static func parse(_ line: String, format: LogFormat? = nil, directives: [String] = []) -> Result<ParsedLogLine, LineParseFailure> {
         var bytes = Array(line.utf8)
         while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
         if bytes.isEmpty { return .failure(LineParseFailure(message: "empty line")) }
@@ -24,18 +26,39 @@ public struct ParsedLogLine: Sendable {
         let detection: String
         if let format {
             chosen = format
-            detection = "given (--log-format \(format.rawValue))"
+            detection = "given"
         } else {
-            guard let detected = bytes.withUnsafeBytes({ FormatDetector.detect($0) }) else {
+            let sample = (directives.map { Array($0.utf8) + [0x0A] }.joined() + bytes)
+            guard let detected = Array(sample).withUnsafeBytes({ FormatDetector.detect($0) }) else {
                 return .failure(LineParseFailure(message: "no supported format parses this line (tried: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")))"))
             }
             chosen = detected.format
             detection = "detected: parses as \(detected.format.rawValue)"
         }
+        if chosen.isMail {
+            return .failure(LineParseFailure(message: "a \(chosen.rawValue) mail-gateway line: mail logs become message events (the mail section of analyse), not proxy requests"))
+        }
+        var parser = chosen.parser
+        if type(of: parser).hasDirectives {
+            for directive in directives { _ = Array(directive.utf8).withUnsafeBytes { parser.directive($0) } }
+            if bytes.withUnsafeBytes({ parser.directive($0) }) {
+                return .failure(LineParseFailure(message: "a \(chosen.rawValue) header line: it sets up the lines after it and is counted as skipped"))
+            }
+        }
         var record = ProxyRecord()
-        let ok = bytes.withUnsafeBytes { chosen.parser.parse($0, into: &record) }
+        var built: [UInt8]?
+        let ok = bytes.withUnsafeBytes { raw -> Bool in
+            let ok = parser.parse(raw, into: &record)
+            // Spans may index bytes the parser built (a composed URL): keep a copy of those.
+            if ok, let storage = record.storage { built = Array(storage) }
+            return ok
+        }
+        record.storage = nil
         guard ok else { return .failure(LineParseFailure(message: "not a valid \(chosen.rawValue) line: the analyser counts it as malformed")) }
-        return .success(ParsedLogLine(format: chosen, detection: detection, bytes: bytes, record: record))
+        guard record.isRequest else {
+            return .failure(LineParseFailure(message: "a \(chosen.rawValue) line that records no web request (counted as skipped)"))
+        }
+        return .success(ParsedLogLine(format: chosen, detection: detection, bytes: built ?? bytes, record: record))
     }
 }
 
@@ -82,9 +105,9 @@ public struct LineExplanation: Sendable {
     public let match: MatchExplanation?
     public let workaroundNotes: [String]
 
-    public init(line: String, format: LogFormat? = nil, explainer: MatchExplainer) {
+    public init(line: String, format: LogFormat? = nil, directives: [String] = [], explainer: MatchExplainer) {
         input = line
-        switch ParsedLogLine.parse(line, format: format) {
+        switch ParsedLogLine.parse(line, format: format, directives: directives) {
         case .failure(let failure):
             parsed = nil
             parseFailure = failure.message
@@ -104,49 +127,47 @@ public struct LineExplanation: Sendable {
 /// (so compressed inputs work), with the file's format detected from its first lines as the analyser
 /// does, rather than guessed from the one line.
 public enum LogFileLine {
-    public static func read(path: String, line wanted: Int, format: LogFormat?) -> Result<(text: String, format: LogFormat?), LineParseFailure> {
+    public struct Found: Sendable {
+        public let text: String
+        /// The file's format as detected from its first lines (or given).
+        public let format: LogFormat?
+        /// Header lines of that format before the line (W3C `#Fields:`, a CSV header), most recent last.
+        public let directives: [String]
+    }
+
+    public static func read(path: String, line wanted: Int, format: LogFormat?) -> Result<Found, LineParseFailure> {
         let source: any ByteSource
         switch InputOpener.open(InputSource(path: path)) {
         case .success(let opened): source = opened
         case .failure(let error): return .failure(LineParseFailure(message: error.message))
         }
         defer { source.close() }
-        let maxLine = 1 << 20
-        let blockSize = 1 << 20
-        var block = [UInt8](repeating: 0, count: blockSize)
-        var prefix: [UInt8] = []           // the first bytes, for format detection
-        var current: [UInt8] = []          // the line being assembled (bounded)
-        var oversized = false
-        var number = 1
-        while true {
-            let (n, error) = block.withUnsafeMutableBytes { source.readFully(into: $0.baseAddress!, count: blockSize) }
-            if prefix.count < 64 * 1024 { prefix += block[0..<min(n, 64 * 1024 - prefix.count)] }
-            var start = 0
-            for i in 0..<n where block[i] == 0x0A {
-                if number == wanted {
-                    if !oversized { current += block[start..<i] }
-                    return finish(current, oversized: oversized, prefix: prefix, format: format)
-                }
-                number += 1
-                current.removeAll(keepingCapacity: true)
-                oversized = false
-                start = i + 1
+        var reader = ToolLineReader(source: source)
+        let prefix = reader.prefix(64 * 1024)
+        if prefix.isEmpty { return .failure(LineParseFailure(message: reader.error ?? "empty file")) }
+        let detected = format ?? prefix.withUnsafeBytes { FormatDetector.detect($0)?.format }
+        var parser = detected?.parser
+        let takesDirectives = parser.map { type(of: $0).hasDirectives } ?? false
+        var directives: [String] = []
+        var number = 0
+        var found: Result<Found, LineParseFailure>?
+        reader.forEachLine { line, oversized in
+            guard found == nil else { return }
+            number += 1
+            if number == wanted {
+                found = oversized
+                    ? .failure(LineParseFailure(message: "the line is longer than 1 MiB: the analyser counts it as malformed (oversized)"))
+                    : .success(Found(text: String(decoding: line, as: UTF8.self), format: detected, directives: directives))
+                return
             }
-            if number == wanted && !oversized {
-                current += block[start..<n]
-                if current.count > maxLine { oversized = true; current.removeAll() }
-            }
-            if let error { return .failure(LineParseFailure(message: "read error: \(error.message)")) }
-            if n < blockSize {
-                if number == wanted && (!current.isEmpty || oversized) { return finish(current, oversized: oversized, prefix: prefix, format: format) }
-                return .failure(LineParseFailure(message: "the file has \(number - (current.isEmpty ? 1 : 0)) line(s); there is no line \(wanted)"))
+            // Keep the header lines in effect (the last few: a header replaces the one before).
+            if takesDirectives, !oversized, parser?.directive(line) == true {
+                directives.append(String(decoding: line, as: UTF8.self))
+                if directives.count > 8 { directives.removeFirst() }
             }
         }
-    }
-
-    private static func finish(_ bytes: [UInt8], oversized: Bool, prefix: [UInt8], format: LogFormat?) -> Result<(text: String, format: LogFormat?), LineParseFailure> {
-        if oversized { return .failure(LineParseFailure(message: "the line is longer than 1 MiB: the analyser counts it as malformed (oversized)")) }
-        let detected = format ?? prefix.withUnsafeBytes { FormatDetector.detect($0)?.format }
-        return .success((String(decoding: bytes, as: UTF8.self), detected))
+        if let found { return found }
+        if let error = reader.error { return .failure(LineParseFailure(message: "read error: \(error)")) }
+        return .failure(LineParseFailure(message: "the file has \(number) line(s); there is no line \(wanted)"))
     }
 }

@@ -5,13 +5,14 @@ public enum CoverageRendering {
         let t = report.totals
         let hit = report.services.filter { $0.requests > 0 }
         out += "coverage of \(ToolText.terminal(rules)) (\(report.services.count) services) over \(report.inputs.count) input(s): "
-            + "\(t.lines) lines, \(t.records) records, \(t.malformed) malformed, \(t.matched) matched, "
+            + "\(t.lines) lines, \(t.records) records, \(t.malformed) malformed, \(t.skipped) skipped, \(t.matched) matched, "
             + "\(t.patternMisses) on a catalogue domain that no URL pattern matched, \(t.unknownRecords) to unknown domains\n"
         for input in report.inputs {
             if let problem = input.problem {
                 out += "  \(ToolText.terminal(input.path)): \(ToolText.terminal(problem))\n"
             } else {
-                out += "  \(ToolText.terminal(input.path)): \(input.format?.rawValue ?? "?"), \(input.lines) lines, \(input.records) records, \(input.malformed) malformed\n"
+                out += "  \(ToolText.terminal(input.path)): \(input.format?.rawValue ?? "?"), \(input.lines) lines, \(input.records) records, \(input.malformed) malformed"
+                    + (input.skipped > 0 ? ", \(input.skipped) skipped" : "") + "\n"
             }
         }
         out += "\nservices hit: \(hit.count) of \(report.services.count)\n"
@@ -91,13 +92,13 @@ public enum CoverageRendering {
             ("schema", .string("shadowscan.coverage/1")),
             ("rules", .string(rules)),
             ("totals", .object([
-                ("lines", .int(t.lines)), ("records", .int(t.records)), ("malformed", .int(t.malformed)), ("matched", .int(t.matched)),
+                ("lines", .int(t.lines)), ("records", .int(t.records)), ("malformed", .int(t.malformed)), ("skipped", .int(t.skipped)), ("matched", .int(t.matched)),
                 ("pattern_misses", .int(t.patternMisses)), ("unknown_records", .int(t.unknownRecords)),
                 ("unknown_overflow", .int(t.unknownOverflow)), ("identity_overflow", .int(t.identityOverflow)),
             ])),
             ("inputs", .array(report.inputs.map { i in
                 .object([("path", .string(i.path)), ("format", i.format.map { .string($0.rawValue) } ?? .null), ("lines", .int(i.lines)),
-                         ("records", .int(i.records)), ("malformed", .int(i.malformed)), ("problem", i.problem.map { .string($0) } ?? .null)])
+                         ("records", .int(i.records)), ("malformed", .int(i.malformed)), ("skipped", .int(i.skipped)), ("problem", i.problem.map { .string($0) } ?? .null)])
             })),
             ("services", .array(report.services.map { s in
                 .object([("id", .string(s.id)), ("name", .string(s.name)), ("category", .string(s.category)), ("requests", .int(s.requests)),

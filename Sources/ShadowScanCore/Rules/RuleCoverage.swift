@@ -96,24 +96,32 @@ public final class RuleCoverage {
             chosen = detected.format
         }
         input.format = chosen
-        let parser = chosen.parser
+        if chosen.isMail {
+            input.problem = "a \(chosen.rawValue) mail log: coverage reads proxy logs; skipped"
+            return
+        }
+        // As the analyser's loop: header lines configure the parser and are skipped, well-formed lines
+        // without a web request are skipped, spans index the line or the parser's own bytes.
+        var parser = chosen.parser
+        let takesDirectives = type(of: parser).hasDirectives
         var record = ProxyRecord()
         var number: Int64 = 0
         let label = source.path
         reader.forEachLine { line, oversized in
             number += 1
             input.lines += 1
-            if oversized || !parser.parse(line, into: &record) {
-                input.malformed += 1
-                return
-            }
+            if oversized { input.malformed += 1; return }
+            if takesDirectives && parser.directive(line) { input.skipped += 1; return }
+            guard parser.parse(line, into: &record) else { input.malformed += 1; return }
+            guard record.isRequest else { input.skipped += 1; return }
             input.records += 1
-            tally(record, line, label: label, number: number)
+            tally(record, record.base(line), label: label, number: number)
         }
         if let error = reader.error { input.problem = "read error: \(error)" }
         totals.lines += input.lines
         totals.records += input.records
         totals.malformed += input.malformed
+        totals.skipped += input.skipped
     }
 
     private func tally(_ record: ProxyRecord, _ line: UnsafeRawBufferPointer, label: String, number: Int64) {
@@ -320,6 +328,7 @@ public struct CoverageReport: Sendable {
         public var lines: Int64 = 0
         public var records: Int64 = 0
         public var malformed: Int64 = 0
+        public var skipped: Int64 = 0
         public var matched: Int64 = 0
         /// Records on a catalogue domain whose service's URL patterns all failed.
         public var patternMisses: Int64 = 0
@@ -334,6 +343,8 @@ public struct CoverageReport: Sendable {
         public var lines: Int64 = 0
         public var records: Int64 = 0
         public var malformed: Int64 = 0
+        /// Header lines and well-formed lines that record no web request.
+        public var skipped: Int64 = 0
         public var problem: String?
         init(path: String, problem: String? = nil) { self.path = path; self.problem = problem }
     }

@@ -7,13 +7,16 @@ struct Analyse: ParsableCommand {
         commandName: "analyse",
         abstract: "Analyse proxy logs: which catalogue services staff used, how often they were denied, how much data moved.",
         discussion: """
-            PATH is a log file, a directory (read recursively, in sorted order) or - for standard input.
-            The format of each file is detected from its first lines unless --log-format is given.
+            PATH is a log file, a directory (read recursively; rotated logs oldest first: access.log.2.gz,
+            access.log.1, access.log) or - for standard input. gzip, bzip2, xz and zstd files (and standard
+            input) are decompressed on the fly, recognised by their first bytes. The format of each file is
+            detected from its first (decompressed) lines unless --log-format is given.
 
             Examples:
               shadowscan analyse /var/log/squid/access.log
               shadowscan analyse /var/log/squid/ --json report.json
-              zcat access.log.1.gz | shadowscan analyse - --json - > report.json
+              shadowscan analyse access.log.1.gz
+              ssh proxy cat access.log.1.gz | shadowscan analyse - --json - > report.json
             """,
         aliases: ["analyze"]
     )

@@ -6,6 +6,8 @@ import Foundation
 
 /// The categories whose allowed traffic after a denial is evasion (the analyser's default).
 let evasionCategories: Set<String> = ["anonymiser", "doh", "remote-access", "translation", "vpn", "web-proxy"]
+/// Categories whose services substitute for each other (the analyser's default `substitute_groups`).
+let substituteGroup: [String: String] = ["cloud-storage": "storage-or-transfer", "file-transfer": "storage-or-transfer"]
 
 extension LogTruth {
     /// One identity × blocked service × substitute × kind, as the analyser's `workarounds` reports it.
@@ -104,7 +106,10 @@ struct EpisodeInjector {
         for i in targets.indices { for j in targets[i].indices { targets[i][j].traffic = i } }
         let category = population.services.map { catalogue.services[$0.index].category }
         for i in targets.indices where !targets[i].isEmpty {
-            for j in targets.indices where j != i && !targets[j].isEmpty && category[i] == category[j] { substitutionPairs.append((i, j)) }
+            for j in targets.indices where j != i && !targets[j].isEmpty
+                && WorkaroundTruthAccumulator.group(category[i]) == WorkaroundTruthAccumulator.group(category[j]) {
+                substitutionPairs.append((i, j))
+            }
             if Set(targets[i].map(\.host)).count >= 2 { sideDoorServices.append(i) }
             if evasionCategories.contains(category[i]) { evasionTargets.append(i) } else { evasionSources.append(i) }
         }
@@ -205,7 +210,7 @@ extension TrafficModel {
 
 /// Recomputes the log's workarounds from every record written, in order, with the definitions of the
 /// README (no policy: every denial opens a window; side door = same service, other host than the
-/// latest denial; substitution = same category; evasion = an evasion category).
+/// latest denial; substitution = same category or substitute group; evasion = an evasion category).
 struct WorkaroundTruthAccumulator {
     private struct Window { var time: Int64; var host: String; var sequence: Int }
     private struct Key: Hashable { var identity: Int; var blocked: Int; var substitute: Int; var kind: String }
@@ -232,6 +237,8 @@ struct WorkaroundTruthAccumulator {
         secondPrecision = format != .native
     }
 
+    static func group(_ category: String) -> String { substituteGroup[category] ?? category }
+
     mutating func add(_ record: SquidRecord, facts: RecordFacts) {
         guard let service = facts.service, let host = EpisodeInjector.host(ofURL: record.url) else { return }
         let isDenied = record.resultCode == Bytes.tcpDenied
@@ -253,7 +260,7 @@ struct WorkaroundTruthAccumulator {
             if blocked == service {
                 if window.host == host { continue }
                 kind = "side-door"
-            } else if catalogue.services[blocked].category == category {
+            } else if Self.group(catalogue.services[blocked].category) == Self.group(category) {
                 kind = "substitution"
             } else if evasionCategories.contains(category) {
                 kind = "evasion"

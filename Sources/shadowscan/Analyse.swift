@@ -57,12 +57,12 @@ struct Analyse: ParsableCommand {
     @OptionGroup(title: "Mail gateways")
     var mail: MailCommandOptions
 
-    func validate() throws {
-        if workers < 1 || workers > 256 { throw ValidationError("--workers must be between 1 and 256") }
-        if blockSize < 1 { throw ValidationError("--block-size must be positive") }
     @OptionGroup(title: "Log formats")
     var formatOptions: FormatCommandOptions
 
+    func validate() throws {
+        if workers < 1 || workers > 256 { throw ValidationError("--workers must be between 1 and 256") }
+        if blockSize < 1 { throw ValidationError("--block-size must be positive") }
         if logFormat != "auto" && LogFormat(rawValue: logFormat) == nil {
             throw ValidationError("unknown --log-format '\(logFormat)'; expected auto or one of: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -88,10 +88,11 @@ struct Analyse: ParsableCommand {
         let loaded = Date()
         var privacy = try reports.privacyOptions()
         var options = AnalysisOptions(workers: workers, blockSize: blockSize, format: LogFormat(rawValue: logFormat))
+        options.fieldMap = try formatOptions.loadFieldMap()
         options.policy = try workaround.loadPolicy(catalog: catalog)
+        options.maxWorkaroundEvents = workaround.maxWorkaroundEvents
         options.mail = mail.resolve(policy: options.policy)
         let store = try workaround.openStore()
-        options.fieldMap = try formatOptions.loadFieldMap()
         let analyzer = Analyzer(catalog: catalog, options: options)
         // Manager reports word recommendations again once small substitutes are hidden.
         let advisor = DecisionAdvisor(thresholds: analyzer.policy.thresholds, catalog: catalog)

@@ -14,7 +14,11 @@ struct WorkaroundOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Override the policy's workaround window: a duration such as 30m, 90s or 2h.", valueName: "DURATION"))
     var workaroundWindow: String?
 
+    @Option(name: .long, help: ArgumentHelp("Workaround events kept per worker (32 bytes each; 0 turns detection off).", visibility: .hidden))
+    var maxWorkaroundEvents = 4_000_000
+
     func validate() throws {
+        if maxWorkaroundEvents < 0 { throw ValidationError("--max-workaround-events must not be negative") }
         if let workaroundWindow, PolicyLoader.duration(workaroundWindow) == nil {
             throw ValidationError("--workaround-window '\(workaroundWindow)' must be a duration between 1s and 7d, like 30m, 90s or 2h")
         }

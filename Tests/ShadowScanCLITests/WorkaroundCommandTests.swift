@@ -48,7 +48,7 @@ final class WorkaroundCommandTests: XCTestCase {
         let dir = CLI.temporaryDirectory()
         let access = try write(log([
             (0, "jsmith", "https://www.dropbox.com/home", true),
-            (60, "jsmith", "https://wetransfer.com/", false),           // file-transfer: blocked by the policy, allowed by the proxy
+            (60, "jsmith", "https://wetransfer.com/", false),           // blocked by the policy, allowed by the proxy
             (70, "jsmith", "https://pastebin.com/raw/x", false),
             (0, "p.novak", "https://www.dropbox.com/", true),
             (30, "p.novak", "https://council.sharepoint.com/sites/it", false),   // the sanctioned alternative
@@ -71,10 +71,11 @@ final class WorkaroundCommandTests: XCTestCase {
         // wetransfer is blocked by the policy yet allowed: an enforcement gap.
         let wetransfer = try XCTUnwrap(decisions.first { $0["service"] as? String == "wetransfer" })
         XCTAssertEqual((wetransfer["recommendation"] as? [String: Any])?["action"] as? String, "fix-enforcement")
-        // wetransfer and pastebin are other categories; the raw IP is Dropbox's, a substitute for Mega.
+        // WeTransfer substitutes for Dropbox (storage and transfer form one group); pastebin does not; the
+        // raw IP is Dropbox's, a substitute for Mega.
         let workarounds = try XCTUnwrap(report["workarounds"] as? [[String: Any]])
         XCTAssertEqual(workarounds.map { "\($0["identity"]!) \($0["blocked"]!)>\($0["substitute"]!) \($0["kind"]!) \($0["substitute_host"]!)" },
-                       ["a.khan mega>dropbox substitution 162.125.1.18"])
+                       ["a.khan mega>dropbox substitution 162.125.1.18", "jsmith dropbox>wetransfer substitution wetransfer.com"])
         XCTAssertTrue(out.stderr.contains("Blocked tools: decision evidence") || out.stdout.contains("Blocked tools"), out.stderr)
     }
 

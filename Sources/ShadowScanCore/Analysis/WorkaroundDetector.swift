@@ -21,7 +21,7 @@ struct DetectorEvent {
 ///   service; a later denial of the same service restarts it.
 /// - An allowed request inside an open window of blocked service B is a workaround when it goes to
 ///   B on another host than B's latest denial (side door), else to another non-sanctioned service of
-///   B's category (substitution), else to a service of an evasion category (evasion). A mail with a
+///   B's category or substitute group (substitution), else to a service of an evasion category (evasion). A mail with a
 ///   large attachment to a personal address inside the window of a storage or transfer service is a
 ///   mail route.
 /// - Per identity × B × substitute × kind, an episode starts with the first workaround after each new
@@ -62,7 +62,8 @@ struct WorkaroundDetector {
 
     let catalog: ServiceCatalog
     let policy: WorkaroundPolicy
-    private let category: [Int]
+    /// Per service: its substitution group (its category, or the policy's group of categories).
+    private let substitutionGroup: [Int]
     private let isEvasion: [Bool]
     private let isMailRouteSource: [Bool]
     private let isSanctioned: [Bool]
@@ -76,7 +77,9 @@ struct WorkaroundDetector {
     init(catalog: ServiceCatalog, policy: WorkaroundPolicy) {
         self.catalog = catalog
         self.policy = policy
-        category = catalog.categoryIndex
+        var groupOf: [String: Int] = [:]
+        for (g, group) in policy.substituteGroups.enumerated() { for name in group { groupOf[name] = catalog.categories.count + g } }
+        substitutionGroup = catalog.services.enumerated().map { s, service in groupOf[service.category] ?? catalog.categoryIndex[s] }
         isEvasion = catalog.services.map { policy.evasionCategories.contains($0.category) }
         isMailRouteSource = catalog.services.map { WorkaroundPolicy.mailRouteCategories.contains($0.category) }
         isSanctioned = policy.status.map { $0 == .sanctioned }
@@ -127,7 +130,7 @@ struct WorkaroundDetector {
                 } else if isSanctioned[s] {
                     if alternativeOf[b] == e.service { evidence[b].movedToAlternative.insert(identity) }
                     continue
-                } else if category[s] == category[b] {
+                } else if substitutionGroup[s] == substitutionGroup[b] {
                     kind = .substitution
                 } else if isEvasion[s] {
                     kind = .evasion

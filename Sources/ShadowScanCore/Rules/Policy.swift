@@ -33,6 +33,10 @@ public struct WorkaroundPolicy: Sendable {
     /// Sanctioned alternative per category index (service number).
     public var alternatives: [Int: Int] = [:]
     public var evasionCategories: Set<String> = Set(defaultEvasionCategories)
+    /// Categories whose services substitute for each other (besides a category for itself): moving a
+    /// file through a transfer service after a storage service was denied is a substitution.
+    public var substituteGroups: [[String]] = defaultSubstituteGroups
+    public static let defaultSubstituteGroups = [["cloud-storage", "file-transfer"]]
     /// A substitute request within this many milliseconds after a denial is a workaround.
     public var windowMillis: Int64 = 30 * 60_000
     /// Smallest mail attachment (bytes) for a mail-route workaround; also marks a proxy request as an

@@ -47,7 +47,7 @@ struct PolicyReader {
 
     static let topKeys = ["alternatives", "blocked", "decisions", "directory", "organisation", "sanctioned", "tolerated", "workarounds", "working_hours"]
     static let organisationKeys = ["domains", "name", "tenants"]
-    static let workaroundKeys = ["evasion_categories", "ip_ranges", "upload_threshold", "window"]
+    static let workaroundKeys = ["evasion_categories", "ip_ranges", "substitute_groups", "upload_threshold", "window"]
     static let hoursKeys = ["days", "end", "start", "timezone"]
     static let decisionKeys = ["enforcement_gap", "high_demand", "low_demand", "trend_change", "workaround_share"]
     static let dayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
@@ -165,6 +165,28 @@ struct PolicyReader {
                     }
                 }
                 policy.evasionCategories = categories
+            }
+            if let node = w["substitute_groups"] {
+                if let groups = node.sequence {
+                    var seen: [String: Node] = [:]
+                    policy.substituteGroups = []
+                    for groupNode in groups {
+                        var group: [String] = []
+                        for (name, nameNode) in stringList(groupNode, "substitute_groups") {
+                            if !catalog.categories.contains(name) {
+                                problems.append(problem(nameNode, "unknown category '\(name)' in substitute_groups"))
+                            } else if let earlier = seen[name] {
+                                problems.append(problem(nameNode, "category '\(name)' is already in a substitute group (\(location(earlier)))"))
+                            } else {
+                                seen[name] = nameNode
+                                group.append(name)
+                            }
+                        }
+                        if group.count >= 2 { policy.substituteGroups.append(group) }
+                    }
+                } else {
+                    problems.append(problem(node, "'substitute_groups' must be a list of lists of categories"))
+                }
             }
             if let node = w["ip_ranges"] {
                 if let pairs = node.mapping {

@@ -64,11 +64,12 @@ final class WorkaroundDetectionTests: XCTestCase {
 
     func testEachKindWindowAndEpisodes() throws {
         let (r, _) = try analyse([[
-            // alice: denied on www.dropbox.com, then a same-category service, two evasion services, a
-            // side door, the denied host itself, and a service of another category.
+            // alice: denied on www.dropbox.com, then a same-category service, a transfer service (storage and
+            // transfer substitute for each other by default), two evasion services, a side door, the denied
+            // host itself, and a service of an unrelated category.
             l(0, "alice", "https://www.dropbox.com/home", denied: true),
             l(60, "alice", "https://app.box.com/files"),
-            l(90, "alice", "https://wetransfer.com/"),                 // file-transfer: not dropbox's category
+            l(90, "alice", "https://wetransfer.com/"),
             l(120, "alice", "https://www.deepl.com/translator"),
             l(150, "alice", "nordvpn.com:443"),
             l(180, "alice", "content.dropboxapi.com:443", bytes: 5000),
@@ -91,7 +92,7 @@ final class WorkaroundDetectionTests: XCTestCase {
         ]])
         let w = rows(r)
         XCTAssertEqual(Set(w.keys), [
-            "alice dropbox>box substitution", "alice dropbox>deepl evasion", "alice dropbox>nordvpn evasion",
+            "alice dropbox>box substitution", "alice dropbox>wetransfer substitution", "alice dropbox>deepl evasion", "alice dropbox>nordvpn evasion",
             "alice dropbox>dropbox side-door", "carol box>dropbox substitution", "dave dropbox>box substitution",
         ])
         let side = try XCTUnwrap(w["alice dropbox>dropbox side-door"])
@@ -118,11 +119,20 @@ final class WorkaroundDetectionTests: XCTestCase {
         XCTAssertEqual(dropbox.deniedAttempts, 4)
         XCTAssertEqual(dropbox.identitiesWorkedAround, 2)
         XCTAssertEqual(dropbox.workedAroundPercent, 50)
-        XCTAssertEqual(dropbox.substitutes.map(\.service), ["box", "dropbox", "deepl", "nordvpn"], "by people, then bytes, then id")
+        XCTAssertEqual(dropbox.substitutes.map(\.service), ["box", "dropbox", "deepl", "nordvpn", "wetransfer"], "by people, then bytes, then id")
         XCTAssertEqual(dropbox.substitutesByBytes.first, "dropbox")
         XCTAssertEqual(dropbox.daysWithAttempts, 1)
         XCTAssertEqual(dropbox.recommendation.action, "review-need")
         XCTAssertEqual(Set(r.decisions.map(\.service)), ["dropbox", "box"])
+    }
+
+    func testSubstituteGroupsFromThePolicy() throws {
+        let lines = [l(0, "ann", "https://www.dropbox.com/", denied: true), l(10, "ann", "https://wetransfer.com/"),
+                     l(20, "ann", "https://mail.google.com/")]
+        let (byDefault, _) = try analyse([lines])
+        XCTAssertEqual(Set(rows(byDefault).keys), ["ann dropbox>wetransfer substitution"])
+        let (regrouped, _) = try analyse([lines], policy: "workarounds: {substitute_groups: [[cloud-storage, webmail]]}")
+        XCTAssertEqual(Set(rows(regrouped).keys), ["ann dropbox>gmail substitution"], "the policy's groups replace the default")
     }
 
     func testTimeOrderAcrossFilesNotFileOrder() throws {

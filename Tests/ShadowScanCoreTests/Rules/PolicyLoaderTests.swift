@@ -106,6 +106,16 @@ final class PolicyLoaderTests: XCTestCase {
         ])
     }
 
+    func testSubstituteGroups() throws {
+        XCTAssertEqual(try load("").substituteGroups, [["cloud-storage", "file-transfer"]])
+        XCTAssertEqual(try load("workarounds: {substitute_groups: []}").substituteGroups, [])
+        XCTAssertEqual(try load("workarounds: {substitute_groups: [[webmail, file-transfer]]}").substituteGroups, [["webmail", "file-transfer"]])
+        XCTAssertEqual(problems("workarounds:\n  substitute_groups: [[webmail, paste], [webmail, vpn]]"), [
+            "p.yaml:2:33: unknown category 'paste' in substitute_groups",
+            "p.yaml:2:42: category 'webmail' is already in a substitute group (p.yaml:2:24)",
+        ])
+    }
+
     func testYAMLSyntaxErrorHasAPosition() {
         let found = problems("blocked: [dropbox\nsanctioned: x\n")
         XCTAssertEqual(found.count, 1)

@@ -6,6 +6,21 @@ public enum SquidLogFormat: String, CaseIterable, Sendable {
     case common = "squid-common"
     /// `logformat combined`: common + ` "%{Referer}>h" "%{User-Agent}>h"`
     case combined = "squid-combined"
+    /// Blue Coat ELFF under `#Fields:` headers; the field order changes every 10,000 records.
+    case w3c = "w3c"
+    /// Zscaler NSS web log, JSON feed.
+    case zscalerJSON = "zscaler-nss-json"
+    /// Skyhigh / McAfee Web Gateway key="value".
+    case skyhigh = "skyhigh-web-gateway"
+
+    public var isSquid: Bool { self == .native || self == .common || self == .combined }
+    /// The gateway formats log the request size (`bytes_out`); Squid's do not.
+    public var hasRequestSizes: Bool { !isSquid }
+    /// Squid native and Skyhigh keep milliseconds; the others log whole seconds.
+    var hasMillisecondTimes: Bool { self == .native || self == .skyhigh }
+    /// The traffic the model generates for this layout: gateways get native's, so one seed describes
+    /// the same requests in every gateway format (and in squid-native).
+    var trafficShape: SquidLogFormat { isSquid ? self : .native }
 }
 
 /// How much to write.

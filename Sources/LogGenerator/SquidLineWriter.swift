@@ -30,6 +30,9 @@ enum SquidLineWriter {
     /// Appends the record's line (with its newline) to `out`.
     static func append(_ r: SquidRecord, format: SquidLogFormat, to out: inout [UInt8]) {
         switch format {
+        case .w3c, .zscalerJSON, .skyhigh:
+            GatewayLineWriter.append(r, format: format, to: &out)
+            return
         case .native:
             // %ts.%03tu %6tr %>a %Ss/%03>Hs %<st %rm %ru %[un %Sh/%<a %mt
             out.appendSquidTimestamp(millis: r.millis)

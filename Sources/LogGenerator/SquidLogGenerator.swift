@@ -89,6 +89,7 @@ public struct SquidLogGenerator: Sendable {
         }
 
         var truth = TruthAccumulator(serviceCount: catalogue.services.count, format: options.format)
+        var lineWriter = RecordLineWriter(format: options.format)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(threshold == .max ? 1 << 20 : threshold + (2 << 20))
         var written = 0   // bytes already flushed
@@ -117,7 +118,7 @@ public struct SquidLogGenerator: Sendable {
                 truth.addMalformed(kind)
             } else {
                 let facts = model.next()
-                SquidLineWriter.append(model.record, format: options.format, to: &buffer)
+                truth.addHeaderLines(lineWriter.append(model.record, to: &buffer))
                 truth.addRecord(model.record, facts: facts)
                 workaroundTruth?.add(model.record, facts: facts)
                 hasRecord = true

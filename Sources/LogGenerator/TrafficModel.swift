@@ -31,7 +31,7 @@ struct TrafficModel {
     init(population: Population, options: GeneratorOptions, rng: SeededRandom) {
         self.rng = rng
         self.population = population
-        format = options.format
+        format = options.format.trafficShape
         serviceRate = options.serviceRate
         // A seeded early morning between 2 and 20 November 2026 (weekdays and weekends).
         let day = 2 + self.rng.below(19)

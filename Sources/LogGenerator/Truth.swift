@@ -13,6 +13,15 @@ public struct LogTruth: Codable, Equatable, Sendable {
         public var matched: Int
         /// Sum of `%<st` (bytes to the client) over all records.
         public var bytes: Int
+        /// Sum of request sizes: only for formats that log them (absent for Squid's).
+        public var bytesOut: Int? = nil
+        /// Header lines (W3C `#Software`…`#Fields:`): only for formats that have them.
+        public var skipped: Int? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case lines, records, malformed, matched, bytes, skipped
+            case bytesOut = "bytes_out"
+        }
     }
 
     public struct Service: Codable, Equatable, Sendable {
@@ -32,10 +41,12 @@ public struct LogTruth: Codable, Equatable, Sendable {
         /// ISO 8601 UTC with milliseconds (`.000` for second-precision formats).
         public var firstSeen: String
         public var lastSeen: String
+        /// Request sizes: only for formats that log them (absent for Squid's).
+        public var bytesOut: Int? = nil
 
         enum CodingKeys: String, CodingKey {
             case id, requests, allowed, denied, challenges, users, uploads
-            case bytesIn = "bytes_in", firstSeen = "first_seen", lastSeen = "last_seen"
+            case bytesIn = "bytes_in", firstSeen = "first_seen", lastSeen = "last_seen", bytesOut = "bytes_out"
         }
     }
 
@@ -84,7 +95,7 @@ public struct LogTruth: Codable, Equatable, Sendable {
 /// Accumulates the truth while lines are written.
 struct TruthAccumulator {
     private struct ServiceStats {
-        var requests = 0, denied = 0, challenges = 0, bytesIn = 0, uploads = 0
+        var requests = 0, denied = 0, challenges = 0, bytesIn = 0, uploads = 0, bytesOut = 0
         var firstMillis = Int64.max, lastMillis = Int64.min
         var identities = Set<Int>()
     }
@@ -100,10 +111,19 @@ struct TruthAccumulator {
     private var services: [ServiceStats]
     private var users: [Int: UserStats] = [:]
     private let secondPrecision: Bool
+    private let requestSizes: Bool
+    private var bytesOut = 0, headerLines = 0
 
     init(serviceCount: Int, format: SquidLogFormat) {
         services = Array(repeating: ServiceStats(), count: serviceCount)
-        secondPrecision = format != .native
+        secondPrecision = !format.hasMillisecondTimes
+        requestSizes = format.hasRequestSizes
+    }
+
+    /// Header lines the format writes (W3C): lines, but neither records nor malformed.
+    mutating func addHeaderLines(_ count: Int) {
+        lines += count
+        headerLines += count
     }
 
     mutating func addMalformed(_ kind: MalformedKind) {
@@ -115,6 +135,8 @@ struct TruthAccumulator {
         lines += 1
         records += 1
         bytes += record.bytes
+        let requestSize = requestSizes ? GatewayLineWriter.requestSize(record) : 0
+        bytesOut += requestSize
         guard let index = facts.service else { return }
         matched += 1
         let isDenied = record.resultCode == Bytes.tcpDenied
@@ -123,6 +145,7 @@ struct TruthAccumulator {
 
         services[index].requests += 1
         services[index].bytesIn += record.bytes
+        services[index].bytesOut += requestSize
         if isChallenge { services[index].challenges += 1 } else if isDenied { services[index].denied += 1 }
         if facts.isUpload { services[index].uploads += 1 }
         services[index].firstMillis = min(services[index].firstMillis, millis)
@@ -143,7 +166,8 @@ struct TruthAccumulator {
                     id: catalogue.services[index].id, requests: s.requests,
                     allowed: s.requests - s.denied - s.challenges, denied: s.denied, challenges: s.challenges,
                     users: s.identities.count, bytesIn: s.bytesIn, uploads: s.uploads,
-                    firstSeen: iso8601(millis: s.firstMillis), lastSeen: iso8601(millis: s.lastMillis))
+                    firstSeen: iso8601(millis: s.firstMillis), lastSeen: iso8601(millis: s.lastMillis),
+                    bytesOut: requestSizes ? s.bytesOut : nil)
             }
             .sorted { ($0.requests, $1.id) > ($1.requests, $0.id) }
         let userTruth = users.map { identity, u in
@@ -152,7 +176,8 @@ struct TruthAccumulator {
         }
         .sorted { $0.user < $1.user }
         return LogTruth(
-            totals: .init(lines: lines, records: records, malformed: malformedCount, matched: matched, bytes: bytes),
+            totals: .init(lines: lines, records: records, malformed: malformedCount, matched: matched, bytes: bytes,
+                          bytesOut: requestSizes ? bytesOut : nil, skipped: requestSizes ? headerLines : nil),
             services: serviceTruth,
             users: userTruth,
             malformedKinds: Dictionary(uniqueKeysWithValues: MalformedKind.allCases.map { ($0.rawValue, malformed[$0] ?? 0) })

@@ -27,7 +27,7 @@ struct LogGen: ParsableCommand {
     @Option(help: "Exact number of lines (malformed ones included).")
     var lines: Int?
 
-    @Option(help: "squid-native, squid-common or squid-combined; or a mail gateway: postfix, exim, exchange (runMail below).")
+    @Option(help: "squid-native, squid-common or squid-combined; a web gateway: w3c (Blue Coat ELFF), zscaler-nss-json, skyhigh-web-gateway (the same traffic as squid-native for a seed, plus request sizes); or a mail gateway: postfix, exim, exchange (runMail below).")
     var format: String = SquidLogFormat.native.rawValue
 
     @Option(name: .customLong("syslog-time"), help: "Postfix timestamps: rfc3164 (Nov 14 09:00:01, no year: analyse with --mail-year 2026) or rfc3339.")

@@ -44,7 +44,7 @@ public struct FortiGateParser: LogLineParser {
             }
         }
         // A FortiGate record names its log id and type; anything else is not this format.
-        guard !logid.isEmpty, !type.isEmpty else { return false }
+        guard !logid.isEmpty, !type.isEmpty, !subtype.isEmpty else { return false }
         let millis: Int64
         if let t = TimeParsing.epoch(line, eventTime) {
             millis = t

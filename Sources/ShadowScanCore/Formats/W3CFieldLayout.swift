@@ -160,7 +160,8 @@ struct W3CValues {
         }
     }
 
-    /// Fills `record`; false when there is no usable time, no URL or host, or a number is not one.
+    /// Fills `record`; false when there is no usable time or a number is not one. A record without URL
+    /// or host (a connection closed before its request) is still a record, as in Squid's logs.
     func build(_ line: UnsafeRawBufferPointer, _ scratch: ParserScratch, fallbackTime: Int64?, _ record: inout ProxyRecord) -> Bool {
         // Time: `date time` (UTC, as W3C specifies), or an epoch field, or the caller's (a syslog header).
         let millis: Int64
@@ -174,7 +175,6 @@ struct W3CValues {
             return false
         }
         let host = self.host.isEmpty ? remoteHost : self.host
-        guard !uri.isEmpty || !host.isEmpty else { return false }
 
         record = ProxyRecord()
         record.timeMillis = millis
@@ -208,12 +208,12 @@ struct W3CValues {
         if tunnel && !host.isEmpty {
             record.url = out.composeURL(scheme: ByteSpan(), host: host, port: portNumber ?? 443, path: ByteSpan(), query: ByteSpan(), tunnel: true)
         } else if !uri.isEmpty {
-            if RecordAssembler.schemeEnd(line, uri) != nil || tunnel {
+            if RecordAssembler.schemeEnd(line, uri) != nil {
                 record.url = out.schemedURL(uri, defaultScheme: "http")
             } else {
                 record.url = out.copy(uri)   // `host:port` of a CONNECT, or a bare path
             }
-        } else {
+        } else if !host.isEmpty {
             record.url = out.composeURL(scheme: scheme, host: host, port: portNumber ?? 0, path: path, query: query, tunnel: false)
         }
         out.finish(&record)

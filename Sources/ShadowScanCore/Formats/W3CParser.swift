@@ -29,10 +29,14 @@ public struct W3CParser: LogLineParser {
 
     init(layout: W3CFieldLayout) { self.layout = layout }
 
+    /// `#Fields:` recompiles the layout; `#Software:`, `#Version:`, `#Date:`, `#Remark:`, `#Start-Date:`,
+    /// `#End-Date:` are header lines too. Any other line starting with `#` is malformed (junk, not W3C).
     public mutating func directive(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard line.count > 0, line[0] == ASCII.hash else { return false }
-        if let compiled = W3CFieldLayout(fieldsLine: line) { layout = compiled }
-        return true   // #Software, #Version, #Date, #Remark: header lines, not records
+        guard line.count > 1, line[0] == ASCII.hash else { return false }
+        if let compiled = W3CFieldLayout(fieldsLine: line) { layout = compiled; return true }
+        let all = ByteSpan(start: 0, count: line.count)
+        return line.hasPrefix(all, "#Software:") || line.hasPrefix(all, "#Version:") || line.hasPrefix(all, "#Date:")
+            || line.hasPrefix(all, "#Remark:") || line.hasPrefix(all, "#Start-Date:") || line.hasPrefix(all, "#End-Date:")
     }
 
     public func parse(_ line: UnsafeRawBufferPointer, into record: inout ProxyRecord) -> Bool {

@@ -94,6 +94,7 @@ public enum PrivacyTransform {
                 return p
             }
             notice.collisions = collided.count
+            redactNamesInReasons(&result)
             // Pseudonyms sort differently from names: keep tables in a stable order.
             sortAfterRenaming(&result)
         } else {
@@ -122,6 +123,28 @@ public enum PrivacyTransform {
         }
     }
 
+    /// Self-forwarding reasons quote the name parts that matched ("first name 'jane' and surname 'doe'
+    /// both appear"): under pseudonyms the quoted parts go, the kind of match stays.
+    static func redactNamesInReasons(_ result: inout AnalysisResult) {
+        func redact(_ text: String) -> String {
+            var out = "", quoted = false
+            for c in text {
+                if c == "'" {
+                    out.append(quoted ? "…'" : "'")
+                    quoted.toggle()
+                } else if !quoted {
+                    out.append(c)
+                }
+            }
+            return quoted ? out + "…" : out
+        }
+        for i in result.mail.senders.indices {
+            for j in result.mail.senders[i].selfForwarding.indices {
+                result.mail.senders[i].selfForwarding[j].reason = redact(result.mail.senders[i].selfForwarding[j].reason)
+            }
+        }
+    }
+
     /// Every identity in the result, with its kind (what `reveal` matches pseudonyms against).
     public static func identities(in result: AnalysisResult) -> [(IdentityKind, String)] {
         var copy = result
@@ -139,10 +162,8 @@ public enum PrivacyTransform {
     static func sortAfterRenaming(_ result: inout AnalysisResult) {
         // Users: by requests, then pseudonym, as the merge orders names.
         result.users.sort { ($0.requests, $1.user) > ($1.requests, $0.user) }
-        // Workarounds: the analysis orders them by identity first; keep that order under pseudonyms.
-        result.workarounds.sort { a, b in
-            (a.identity, a.blocked, a.substitute, a.kind.rawValue) < (b.identity, b.blocked, b.substitute, b.kind.rawValue)
-        }
+        // Workarounds: the analysis's own order (episodes, bytes, then identity), now by pseudonym.
+        result.workarounds.sort(by: WorkaroundMerge.order)
     }
 
     static func suppressForManagers(_ result: inout AnalysisResult, k: Int64, notice: inout PrivacyNotice,

@@ -56,6 +56,8 @@ final class PrivacyTests: XCTestCase {
         XCTAssertTrue(shown.workarounds.allSatisfy { Pseudonyms.digestPart(of: $0.identity) != nil })
         XCTAssertTrue(shown.mail.senders[0].sender.hasSuffix("@corp.example"))
         XCTAssertFalse(shown.mail.autoForwards[0].recipient.contains("vanity-domain"), "a vanity domain names the person")
+        XCTAssertEqual(shown.mail.senders[0].selfForwarding[0].reason, "first name '…' and surname '…' both appear", "matched name parts are names")
+        for (i, output) in outputs.enumerated() { XCTAssertFalse(output.contains("'jane'"), "output \(i) quotes a name") }
     }
 
     func testEveryIdentityIsMappedOnceAndResolvable() {

@@ -86,7 +86,7 @@ enum ReportFixtures {
         r.mail.organisationDomains = ["corp.example"]
         r.mail.senders = [.init(sender: "jane.doe@corp.example", messages: 2, bytes: 2000, recipients: 1, daysActive: 1, bounced: 0, deferred: 0,
                                 largeMessages: 1, firstSeenMillis: 1_794_038_400_000, lastSeenMillis: 1_794_038_400_000, domains: ["gmail.com"],
-                                selfForwarding: [.init(recipient: "jane.doe1980@gmail.com", confidence: "high", reason: "name parts match", messages: 2, bytes: 2000)],
+                                selfForwarding: [.init(recipient: "jane.doe1980@gmail.com", confidence: "high", reason: "first name 'jane' and surname 'doe' both appear", messages: 2, bytes: 2000)],
                                 findings: ["self-forwarding"])]
         r.mail.personalDomains = [.init(domain: "gmail.com", service: "gmail", messages: 2, bytes: 2000, senders: 1, recipients: 1, bounced: 0, deferred: 0)]
         r.mail.autoForwards = [.init(mailbox: "boss@corp.example", recipient: "boss.private@vanity-domain.example", evidence: "orig_to",

@@ -215,4 +215,27 @@ final class PrivacyCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.sqlite").path), "a typo creates no store")
         XCTAssertEqual(try CLI.run(["reveal", pseudonym, "--key-file", key, "--reason", "x"]).status, 2, "logs or a store are needed")
     }
+
+    func testMailAddressesAreHiddenInEveryOutputAndRevealable() throws {
+        let dir = CLI.temporaryDirectory()
+        let mailLog = dir.appendingPathComponent("mail.log")
+        try MailCommandTests.postfix.write(to: mailLog, atomically: true, encoding: .utf8)
+        let key = dir.appendingPathComponent("key").path
+        XCTAssertEqual(try CLI.run(["key", "new", key]).status, 0)
+        let (out, outputs, _) = try analyse(["--key-file", key, "--org-domain", "council.gov.uk", "--mail-year", "2026"],
+                                            paths: [mailLog.path, samples + "/squid-native.log"])
+        XCTAssertTrue(outputs["r.html"]!.contains("Mail to personal mailboxes"))
+        XCTAssertTrue(outputs.keys.contains("csv/mail_senders.csv"))
+        for (name, text) in outputs {
+            for secret in ["jane.smith", "janesmith1975", "bob.jones", "bob1980", "'jane'", "'smith'"] {
+                XCTAssertFalse(text.contains(secret), "\(name) holds \(secret)")
+            }
+        }
+        let mail = try XCTUnwrap(try CLI.json(out.appendingPathComponent("r.json"))["mail"] as? [String: Any])
+        let sender = try XCTUnwrap((mail["senders"] as? [[String: Any]])?.first?["sender"] as? String)
+        XCTAssertNotNil(sender.wholeMatch(of: /u-[0-9a-f]{12}@council\.gov\.uk/), sender)
+        let found = try CLI.run(["reveal", sender, "--key-file", key, "--logs", mailLog.path, "--rules", rules, "--reason", "INC-7"])
+        XCTAssertEqual(found.status, 0, found.stderr)
+        XCTAssertEqual(found.stdout, "jane.smith@council.gov.uk\n")
+    }
 }

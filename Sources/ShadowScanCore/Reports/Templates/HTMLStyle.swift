@@ -45,7 +45,8 @@ dl.figures dd { margin: 0; font-size: 20px; font-weight: 650; font-variant-numer
 table { width: 100%; border-collapse: collapse; background: var(--card); font-size: 14px; border: 1px solid var(--line); }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: #eef1f5; font-weight: 600; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
+td:first-child { min-width: 9em; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 14px; }
@@ -75,6 +76,8 @@ footer { margin-top: 40px; font-size: 13px; }
   html, body { background: #fff; }
   main { max-width: none; padding: 0; }
   body { font-size: 11pt; }
+  table { font-size: 9pt; }
+  th, td { padding: 3px 6px; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .card, figure.chart, .fact, tr { break-inside: avoid; }
   h2, h3, h4 { break-after: avoid; }

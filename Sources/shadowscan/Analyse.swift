@@ -5,7 +5,7 @@ import ShadowScanCore
 struct Analyse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyse",
-        abstract: "Analyse proxy logs: which catalogue services staff used, how often they were denied, how much data moved.",
+        abstract: "Analyse proxy and mail-gateway logs: which catalogue services staff used, how often they were denied, how much data moved, and what work mail left for personal mailboxes.",
         discussion: """
             PATH is a log file, a directory (read recursively; rotated logs oldest first: access.log.2.gz,
             access.log.1, access.log) or - for standard input. gzip, bzip2, xz and zstd files (and standard

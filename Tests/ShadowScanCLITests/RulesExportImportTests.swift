@@ -71,3 +71,36 @@ final class RulesExportImportTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("no acl 'nobody'"), missing.stderr)
     }
 }
+
+final class RulesImportSigmaTests: XCTestCase {
+    func testSigmaImportThroughTheCLIAndAnalyseWithIt() throws {
+        let dir = CLI.temporaryDirectory()
+        let rules = dir.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        for name in ["storage.yaml", "more.yaml"] {
+            try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent("Tests/Fixtures/rules-tools/catalogue/\(name)"),
+                                             to: rules.appendingPathComponent(name))
+        }
+        let out = try CLI.run(["rules", "import", "sigma", "Tests/Fixtures/rules-tools/sigma", "--rules", rules.path,
+                               "--out", rules.appendingPathComponent("sigma.yaml").path], directory: CLI.packageRoot)
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stderr.contains("3 of 7 rule(s) imported"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("uri_only.yml: Raw Paste Access By URI Only: not imported: the condition does not bound the host"), out.stderr)
+        XCTAssertEqual(try CLI.run(["rules", "lint", rules.path]).status, 0)
+        XCTAssertEqual(try CLI.run(["rules", "test", rules.path]).status, 0)
+        let log = dir.appendingPathComponent("access.log")
+        try """
+            10.0.0.5 - alice [18/Nov/2025:06:40:00 +0000] "POST https://up.anonfiles.example/upload HTTP/1.1" 200 10 "-" "curl/8.0" TCP_MISS:HIER_DIRECT
+            10.0.0.5 - alice [18/Nov/2025:06:40:01 +0000] "GET https://up.anonfiles.example/file/1 HTTP/1.1" 200 10 "-" "curl/8.0" TCP_MISS:HIER_DIRECT
+            10.0.0.6 - bob [18/Nov/2025:06:40:02 +0000] "GET https://paste.example.org/raw/abc HTTP/1.1" 200 10 "-" "python-requests/2.31" TCP_MISS:HIER_DIRECT
+
+            """.write(to: log, atomically: true, encoding: .utf8)
+        let json = dir.appendingPathComponent("report.json")
+        let analyse = try CLI.run(["analyse", log.path, "--rules", rules.path, "--json", json.path, "--quiet"])
+        XCTAssertEqual(analyse.status, 0, analyse.stderr)
+        let services = try XCTUnwrap(try CLI.json(json)["services"] as? [[String: Any]])
+        XCTAssertEqual(Set(services.map { $0["id"] as? String ?? "" }), ["sigma-upload-to-anonymous-file-hosts", "sigma-script-client-fetching-paste-raw-content"])
+        XCTAssertTrue(services.allSatisfy { $0["requests"] as? Int == 1 }, "the GET to the file host fails the rule's method test")
+        XCTAssertEqual(try CLI.run(["rules", "import", "sigma", "no/such/file.yml", "--no-dedupe"]).status, 1)
+    }
+}

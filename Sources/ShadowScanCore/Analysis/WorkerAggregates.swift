@@ -186,7 +186,11 @@ struct WorkerTallies {
         guard host.count > 0 && host.count <= 253 else { return }
         let url = UnsafeRawBufferPointer(rebasing: line[record.url.start..<record.url.end])
         var suffixes = HostSuffixes()
-        let (service, catalogueHost) = matcher.match(host: host, url: url, suffixes: &suffixes)
+        let found = matcher.match(host: host, url: url, suffixes: &suffixes)
+        var service = found.service
+        let catalogueHost = found.catalogueHost
+        // A `when:` condition (user agent, method, status) needs the whole record; the host stays known.
+        if service >= 0 && matcher.hasConditions { service = matcher.resolveCondition(service: service, host: host, url: url, record: record, base: line) }
         let identitySpan = record.user.isEmpty ? record.client : record.user
         let identity = UnsafeRawBufferPointer(rebasing: line[identitySpan.start..<identitySpan.end])
         // A raw IP host the policy maps to a service: a side-door candidate (counted nowhere else).

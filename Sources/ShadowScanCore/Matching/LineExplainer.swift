@@ -116,7 +116,7 @@ public struct LineExplanation: Sendable {
         case .success(let parsed):
             self.parsed = parsed
             parseFailure = nil
-            let match = parsed.record.host.isEmpty ? nil : explainer.explain(host: parsed.host, url: parsed.url, method: parsed.method)
+            let match = parsed.record.host.isEmpty ? nil : explainer.explain(host: parsed.host, url: parsed.url, method: parsed.method, line: parsed)
             self.match = match
             workaroundNotes = WorkaroundHints.notes(service: match?.service, action: parsed.record.action, host: match?.host)
         }

@@ -49,8 +49,9 @@ public final class MatchExplainer {
         return explain(host: host, url: url, method: method)
     }
 
-    /// Explains a request whose host and URL are known (a parsed log line, or `--host`).
-    public func explain(host: String, url: String, method: String?) -> MatchExplanation {
+    /// Explains a request whose host and URL are known (a parsed log line, or `--host`). With the parsed
+    /// line, a service's `when:` condition is evaluated too; without it, it is reported as not evaluated.
+    public func explain(host: String, url: String, method: String?, line: ParsedLogLine? = nil) -> MatchExplanation {
         var explanation = MatchExplanation(url: url, method: method, host: host, reason: "")
         let lowered = host.lowercased()
         guard !host.isEmpty, host.utf8.count <= 253 else {
@@ -60,8 +61,13 @@ public final class MatchExplainer {
         // The verdict, exactly as the hot path computes it.
         let hostBytes = Array(host.utf8)
         let urlBytes = Array(url.utf8)
-        let (verdict, catalogueHost) = hostBytes.withUnsafeBytes { h in
+        var (verdict, catalogueHost) = hostBytes.withUnsafeBytes { h in
             urlBytes.withUnsafeBytes { u in matcher.match(host: h, url: u) }
+        }
+        if verdict >= 0, let line, matcher.hasConditions {
+            verdict = hostBytes.withUnsafeBytes { h in urlBytes.withUnsafeBytes { u in line.bytes.withUnsafeBytes { b in
+                matcher.resolveCondition(service: verdict, host: h, url: u, record: line.record, base: b)
+            } } }
         }
 
         // Every label-boundary suffix, most specific first.
@@ -99,8 +105,32 @@ public final class MatchExplainer {
                     + "\(explanation.patterns.count) URL pattern(s) matched the URL\(limit ? " (one stopped at PCRE2's match limit)" : ""): "
                     + "a catalogue host, not counted for any service and not an unknown domain"
             }
-            let matchedService = explanation.patterns.isEmpty || explanation.patterns.contains(where: \.matched)
+            var matchedService = explanation.patterns.isEmpty || explanation.patterns.contains(where: \.matched)
+            if matchedService, let condition = service.condition {
+                if let line {
+                    let holds = line.bytes.withUnsafeBytes { matcher.conditionHolds(service: Int32(s), record: line.record, base: $0) }
+                    explanation.condition = holds ? .holds : .fails
+                    if !holds {
+                        matchedService = false
+                        explanation.reason += "; but its when: condition does not hold for this request, so it falls through to "
+                            + (explanation.shadowed.first.map { "the wider claim \($0.domain) (\($0.serviceID))" } ?? "no service (a catalogue host, not an unknown domain)")
+                    } else {
+                        explanation.reason += "; its when: condition holds"
+                    }
+                } else {
+                    explanation.condition = .notEvaluated
+                    explanation.reason += "; its when: condition needs a whole log line (user agent, method, status) and was not evaluated"
+                }
+                explanation.conditionText = condition.yaml(indent: 0)
+            }
             explanation.service = matchedService ? service : nil
+            if !matchedService && explanation.condition == .fails, let line, !explanation.shadowed.isEmpty {
+                // The same fall-through the analyser makes (its patterns and condition checked there).
+                let final = hostBytes.withUnsafeBytes { h in urlBytes.withUnsafeBytes { u in line.bytes.withUnsafeBytes { b in
+                    matcher.resolveCondition(service: Int32(s), host: h, url: u, record: line.record, base: b)
+                } } }
+                explanation.service = final >= 0 ? catalog.services[Int(final)] : nil
+            }
         } else {
             explanation.nearMisses = nearMisses(lowered)
             if let nearest = explanation.nearMisses.first {
@@ -235,6 +265,11 @@ public struct DomainClaim: Sendable, Equatable {
     public let location: SourceLocation
 }
 
+public enum ConditionOutcome: String, Sendable {
+    case holds, fails
+    case notEvaluated = "not evaluated"
+}
+
 public enum PatternOutcome: Sendable, Equatable {
     case matched(Range<Int>)
     case noMatch
@@ -290,6 +325,10 @@ public struct MatchExplanation: Sendable {
     public var uploads: [UploadTrial] = []
     public var isUpload = false
     public var nearMisses: [NearMiss] = []
+    /// The decisive service's `when:` condition: evaluated on a log line, or not (URL and host inputs).
+    public var condition: ConditionOutcome?
+    /// That condition as YAML, for display.
+    public var conditionText: String?
     /// The registrable domain the analyser tallies among `unknown_domains` when nothing matched.
     public var unknownDomain: String?
     /// One sentence: why it matched, or why not.

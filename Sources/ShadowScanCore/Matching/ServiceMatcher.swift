@@ -10,6 +10,10 @@ final class ServiceMatcher {
     private let domainIndex: DomainSuffixIndex
     private let urlPatterns: [[Pattern]]
     private let uploadRules: [[CompiledUploadIndicator]]
+    private let conditions: [CompiledCondition?]
+    /// True when some service has a `when:` condition: only then does a match need the whole record.
+    let hasConditions: Bool
+    private let conditionFallbacks: [[(domain: [UInt8], parent: Int32)]]
     /// Matches PCRE2 abandoned at its match or depth limit (counted, treated as no match).
     private(set) var regexLimitHits = 0
 
@@ -17,6 +21,9 @@ final class ServiceMatcher {
         self.catalog = catalog
         domainIndex = catalog.domainIndex.privateCopy()
         urlPatterns = catalog.urlPatterns.map { patterns in patterns.withUnsafeBufferPointer { Array($0) } }
+        conditions = catalog.conditions
+        hasConditions = catalog.conditions.contains { $0 != nil }
+        conditionFallbacks = hasConditions ? Self.fallbacks(catalog) : []
         uploadRules = catalog.uploadRules.map { rules in
             rules.map { CompiledUploadIndicator(methods: $0.methods.map { m in m.withUnsafeBufferPointer { Array($0) } }, pattern: $0.pattern) }
         }
@@ -39,6 +46,68 @@ final class ServiceMatcher {
         if patterns.isEmpty { return (service, true) }
         for pattern in patterns where search(pattern, url) { return (service, true) }
         return (-1, true)
+    }
+
+    /// Whether a request matched to `service` satisfies the service's `when:` condition (true without
+    /// one); `base` holds the bytes the record's spans index.
+    @inline(__always)
+    func conditionHolds(service: Int32, record: ProxyRecord, base: UnsafeRawBufferPointer) -> Bool {
+        guard let condition = conditions[Int(service)] else { return true }
+        return condition.holds(record, base: base, scratch: scratch)
+    }
+
+    /// The service a request matched to `service` counts for once `when:` conditions are applied: the
+    /// service itself when its condition holds; otherwise the claim on the nearest parent of the domain
+    /// that matched (so `api.telegram.org` in a Sigma rule does not take requests from a `telegram.org`
+    /// service when the rule's condition fails), with that service's URL patterns and condition; -1
+    /// when none is left. Only called for services that have a condition: off the hot path.
+    @inline(never)
+    func resolveCondition(service: Int32, host: UnsafeRawBufferPointer, url: UnsafeRawBufferPointer,
+                          record: ProxyRecord, base: UnsafeRawBufferPointer) -> Int32 {
+        var current = service
+        for _ in 0..<8 {
+            guard current >= 0, let condition = conditions[Int(current)] else { return current }
+            if condition.holds(record, base: base, scratch: scratch) { return current }
+            var parent: Int32 = -1
+            var longest = -1
+            for entry in conditionFallbacks[Int(current)] where entry.domain.count > longest && Self.hasLabelSuffix(host, entry.domain) {
+                parent = entry.parent
+                longest = entry.domain.count
+            }
+            current = parent
+            if current >= 0 {
+                let patterns = urlPatterns[Int(current)]
+                if !patterns.isEmpty && !patterns.contains(where: { search($0, url) }) { return -1 }
+            }
+        }
+        return -1
+    }
+
+    private static func hasLabelSuffix(_ host: UnsafeRawBufferPointer, _ domain: [UInt8]) -> Bool {
+        guard host.count >= domain.count else { return false }
+        let start = host.count - domain.count
+        if start > 0 && host[start - 1] != 0x2E { return false }
+        for k in 0..<domain.count where DomainSuffixIndex.lower(host[start + k]) != domain[k] { return false }
+        return true
+    }
+
+    /// Per service with a condition: each of its domains and the service claiming that domain's nearest
+    /// parent domain (-1: none).
+    private static func fallbacks(_ catalog: ServiceCatalog) -> [[(domain: [UInt8], parent: Int32)]] {
+        var owner: [String: Int32] = [:]
+        for (s, service) in catalog.services.enumerated() { for domain in service.domains where owner[domain] == nil { owner[domain] = Int32(s) } }
+        return catalog.services.map { service in
+            guard service.condition != nil else { return [] }
+            return service.domains.map { domain in
+                var parent: Int32 = -1
+                var rest = Substring(domain)
+                while let dot = rest.firstIndex(of: ".") {
+                    rest = rest[rest.index(after: dot)...]
+                    if let found = owner[String(rest)] { parent = found; break }
+                }
+                return (Array(domain.utf8), parent)
+            }
+        }
     }
 
     /// Whether a request matched to `service` is an upload by the service's indicators.

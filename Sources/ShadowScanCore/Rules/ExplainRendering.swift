@@ -69,6 +69,10 @@ public enum ExplainRendering {
                 }
             }
         }
+        if let outcome = m.condition {
+            row("when", outcome.rawValue + (outcome == .notEvaluated ? " (give a whole log line: it tests the user agent, method or status)" : ""))
+            for line in (m.conditionText ?? "").split(separator: "\n") { row("", "  " + t(String(line))) }
+        }
         for near in m.nearMisses { row("  near", "\(near.domain) (\(near.serviceID)): \(t(near.why))") }
         if let unknown = m.unknownDomain { row("unknown", "counted under unknown_domains as \(t(unknown))") }
         if m.service != nil {
@@ -188,6 +192,7 @@ public enum ExplainRendering {
         } else {
             members.append(("service", .null))
         }
+        members.append(("condition", m?.condition.map { .string($0.rawValue) } ?? .null))
         let knowsUpload = m?.service != nil && m?.method != nil
         members.append(("upload", knowsUpload ? .bool(m?.isUpload ?? false) : .null))
         members.append(("upload_indicators", .array((m?.uploads ?? []).map { u in

@@ -78,7 +78,7 @@ struct RuleFileReader {
     private var mailClaims: [(id: String, domain: String, location: SourceLocation)] = []
     private var file = ""
 
-    static let serviceKeys: Set<String> = ["id", "name", "category", "risk", "personal", "domains", "url", "upload", "examples", "mail_domains"]
+    static let serviceKeys: Set<String> = ["id", "name", "category", "risk", "personal", "domains", "url", "upload", "examples", "mail_domains", "when"]
     static let uploadKeys: Set<String> = ["methods", "url"]
     static let exampleKeys: Set<String> = ["match", "no_match", "upload", "lines"]
     static let lineExampleKeys: Set<String> = ["line", "service", "format", "upload", "action"]
@@ -178,6 +178,9 @@ struct RuleFileReader {
                 urlPatternLocations.append(location(patternNode))
             }
         }
+        // Fields only a log line has (user agent, method, status), checked after domains and patterns.
+        var condition: RecordCondition?
+        if let whenNode = values["when"] { condition = readCondition(whenNode) }
         var uploads: [UploadIndicator] = []
         if let uploadNode = values["upload"] {
             if let list = uploadNode.sequence {
@@ -200,6 +203,7 @@ struct RuleFileReader {
             urlPatterns: urlPatterns, uploads: uploads, examples: examples, location: location(node),
             domainLocations: domainLocations, urlPatternLocations: urlPatternLocations)
         definition.mailDomains = mailDomains
+        definition.condition = condition
         services.append(definition)
     }
 
@@ -411,11 +415,11 @@ struct RuleFileReader {
         return nil
     }
 
-    private func location(_ node: Node?) -> SourceLocation {
+    func location(_ node: Node?) -> SourceLocation {
         SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1)
     }
 
-    private func problem(_ node: Node?, _ message: String) -> RuleProblem {
+    func problem(_ node: Node?, _ message: String) -> RuleProblem {
         RuleProblem(location: location(node), message: message)
     }
 

@@ -131,7 +131,9 @@ public final class RuleCoverage {
         let identitySpan = record.user.isEmpty ? record.client : record.user
         let user = intern(Array(line[identitySpan.start..<identitySpan.end]))
 
-        let (service, catalogueHost) = matcher.match(host: host, url: url)
+        var (service, catalogueHost) = matcher.match(host: host, url: url)
+        if service >= 0 && matcher.hasConditions { service = matcher.resolveCondition(service: service, host: host, url: url, record: record, base: line) }
+        catalogueHost = catalogueHost || service >= 0
         if service >= 0 {
             let s = Int(service)
             totals.matched += 1
@@ -162,7 +164,8 @@ public final class RuleCoverage {
         }
 
         if let baselineMatcher, let baseline {
-            let old = baselineMatcher.match(host: host, url: url).service
+            var old = baselineMatcher.match(host: host, url: url).service
+            if old >= 0 && baselineMatcher.hasConditions { old = baselineMatcher.resolveCondition(service: old, host: host, url: url, record: record, base: line) }
             if old >= 0 { baselineRequests[baseline.services[Int(old)].id, default: 0] += 1 }
             let oldID = old >= 0 ? baseline.services[Int(old)].id : nil
             let newID = service >= 0 ? catalog.services[Int(service)].id : nil

@@ -97,6 +97,7 @@ public enum RuleLinter {
             for upload in service.uploads {
                 if let source = upload.urlPattern { checks.append((source, upload.location, false)) }
             }
+            for source in service.condition?.patterns ?? [] { checks.append((source, service.location, false)) }
             for (source, location, isURLPattern) in checks {
                 guard let pattern = try? Pattern(source) else { continue }   // the loader reported it
                 if let subject = runaway(pattern, scratch: scratch) {

@@ -11,6 +11,8 @@ public final class ServiceCatalog: @unchecked Sendable {
     /// URL patterns per service (empty: the domain alone decides).
     let urlPatterns: [[Pattern]]
     let uploadRules: [[CompiledUploadIndicator]]
+    /// `when:` conditions per service (nil: none).
+    let conditions: [CompiledCondition?]
 
     public init(services: [ServiceDefinition]) throws(PCRE2CompileError) {
         self.services = services
@@ -38,6 +40,9 @@ public final class ServiceCatalog: @unchecked Sendable {
         }
         self.urlPatterns = patterns
         self.uploadRules = uploads
+        var conditions: [CompiledCondition?] = []
+        for service in services { conditions.append(try service.condition.map { condition throws(PCRE2CompileError) in try CompiledCondition(condition) }) }
+        self.conditions = conditions
     }
 
     public func service(id: String) -> ServiceDefinition? { services.first { $0.id == id } }

@@ -70,6 +70,8 @@ public struct ServiceDefinition: Sendable {
     public var urlPatternLocations: [SourceLocation] = []
     /// Mail domains of the provider (`mail_domains`): a recipient there is a personal mailbox.
     public var mailDomains: [String] = []
+    /// `when:`: what the request must also satisfy beyond domains and URL patterns (nil: nothing).
+    public var condition: RecordCondition?
 }
 
 /// A problem found while loading rules, reported as `file:line:column: message`.

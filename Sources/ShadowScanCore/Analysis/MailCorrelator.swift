@@ -50,6 +50,32 @@ struct OpenMessage {
 /// the aggregator. State is bounded: a message is finished by its end line (`removed`, `Completed`),
 /// by `flushAfter` seconds of log time without activity (counted incomplete), or at the end of input.
 final class MailCorrelator {
+    /// The state lives in a struct the hot loop takes out for a chunk: mutating a local struct pays no
+    /// dynamic exclusivity checks and no retains of class storage per event.
+    private var core: MailCorrelatorCore?
+
+    init(options: MailOptions, catalog: ServiceCatalog, sources: [InputSource]) {
+        core = MailCorrelatorCore(options: options, catalog: catalog, sources: sources)
+    }
+
+    var aggregator: MailAggregator {
+        get { core!.aggregator }
+        set { core!.aggregator = newValue }
+    }
+
+    var openMessageCount: Int { core!.openMessageCount }
+
+    func consume(_ buffer: MailEventBuffer, input: Int32) {
+        var local = core!
+        core = nil
+        local.consume(buffer, input: input)
+        core = local
+    }
+
+    func finishAll() -> AnalysisResult.Mail { core!.finishAll() }
+}
+
+struct MailCorrelatorCore {
     let options: MailOptions
     let sources: [InputSource]
     var aggregator: MailAggregator
@@ -80,7 +106,7 @@ final class MailCorrelator {
 
     // MARK: Consuming events
 
-    func consume(_ buffer: MailEventBuffer, input: Int32) {
+    mutating func consume(_ buffer: MailEventBuffer, input: Int32) {
         if input != currentInput { startInput(input) }
         buffer.arena.withUnsafeBytes { arena in
             for var event in buffer.events {
@@ -95,7 +121,7 @@ final class MailCorrelator {
         UnsafeRawBufferPointer(rebasing: arena[Int(ref.offset)..<Int(ref.offset) + Int(ref.count)])
     }
 
-    private func consume(_ event: MailEvent, _ arena: UnsafeRawBufferPointer) {
+    private mutating func consume(_ event: MailEvent, _ arena: UnsafeRawBufferPointer) {
         now = event.time
         flushAged()
         let key = bytes(arena, event.key)
@@ -124,7 +150,7 @@ final class MailCorrelator {
         }
     }
 
-    private func delivery(_ event: MailEvent, _ arena: UnsafeRawBufferPointer, _ m: Int) {
+    private mutating func delivery(_ event: MailEvent, _ arena: UnsafeRawBufferPointer, _ m: Int) {
         if event.flags & MailEvent.probe != 0 { messages[m].probe = true; messages[m].ownEvents = true; return }
         let address = bytes(arena, event.address)
         if event.flags & MailEvent.handoff != 0 {
@@ -177,9 +203,22 @@ final class MailCorrelator {
     var openMessageCount: Int { messages.count - free.count }
 
     /// The message with `key`, opened if new; -1 when too many are open.
-    private func open(_ key: UnsafeRawBufferPointer, time: Int64, noEndMarker: Bool) -> Int32 {
+    private mutating func open(_ key: UnsafeRawBufferPointer, time: Int64, noEndMarker: Bool) -> Int32 {
         let hash = MailAggregator.hash(key)
-        if let found = table.find(hash: hash, key: key, messages) { return found }
+        // Probe inline: passing `messages` to a table method would retain it once per event.
+        var s = Int(truncatingIfNeeded: hash ^ (hash >> 31)) & table.mask
+        while true {
+            let v = table.slots[s]
+            if v == 0 { break }
+            if v > 0 {
+                let m = Int(v - 1)
+                if messages[m].hash == hash && messages[m].key.count == key.count
+                    && messages[m].key.withUnsafeBytes({ memcmpEqual($0.baseAddress!, key.baseAddress!, key.count) }) {
+                    return v - 1
+                }
+            }
+            s = (s + 1) & table.mask
+        }
         if free.isEmpty {
             guard messages.count < Self.maxOpenMessages else { return -1 }
             messages.append(OpenMessage())
@@ -200,7 +239,7 @@ final class MailCorrelator {
         return index
     }
 
-    private func finish(_ m: Int, complete: Bool) {
+    private mutating func finish(_ m: Int, complete: Bool) {
         aggregator.record(messages[m], complete: complete || messages[m].noEndMarker)
         table.remove(hash: messages[m].hash, index: Int32(m))
         messages[m].inUse = false
@@ -210,7 +249,7 @@ final class MailCorrelator {
 
     /// Closes messages quiet for longer than their limit. Messages still active are re-queued, so the
     /// queue head is always among the oldest, and each message is looked at about once per limit.
-    private func flushAged() {
+    private mutating func flushAged() {
         while ageHead < ageQueue.count {
             let (index, generation, queued) = ageQueue[ageHead]
             let m = Int(index)
@@ -232,7 +271,7 @@ final class MailCorrelator {
     }
 
     /// At the end of all input: every open message is finished (incomplete where an end was due).
-    func finishAll() -> AnalysisResult.Mail {
+    mutating func finishAll() -> AnalysisResult.Mail {
         for m in messages.indices where messages[m].inUse {
             finish(m, complete: false)
         }
@@ -241,7 +280,7 @@ final class MailCorrelator {
 
     // MARK: Years of RFC 3164 timestamps
 
-    private func startInput(_ input: Int32) {
+    private mutating func startInput(_ input: Int32) {
         currentInput = input
         yearKnown = false
     }
@@ -250,7 +289,7 @@ final class MailCorrelator {
     /// modification time, else today), one less if its month is later than the reference month (a log
     /// written before New Year and modified after). Then a month going back by six or more (December →
     /// January) moves to the next year; a late line going forward by six or more belongs to the year before.
-    private func resolveYear(_ yearless: Int64) -> Int64 {
+    private mutating func resolveYear(_ yearless: Int64) -> Int64 {
         let month = MailTime.month(ofYearless: yearless)
         if !yearKnown {
             let (refYear, refMonth) = referenceDate()
@@ -286,31 +325,14 @@ final class MailCorrelator {
 
 /// Open addressing from a key's hash to the open message holding it (keys compared byte for byte).
 struct MessageKeyTable {
-    private var slots: [Int32]   // message + 1; 0 empty; -1 deleted
-    private var mask: Int
+    private(set) var slots: [Int32]   // message + 1; 0 empty; -1 deleted
+    private(set) var mask: Int
     private var used = 0
     private var live = 0
 
     init(capacity: Int = 1 << 14) {
         slots = Array(repeating: 0, count: capacity)
         mask = capacity - 1
-    }
-
-    @inline(__always)
-    func find(hash: UInt64, key: UnsafeRawBufferPointer, _ messages: [OpenMessage]) -> Int32? {
-        var s = Int(truncatingIfNeeded: hash ^ (hash >> 31)) & mask
-        while true {
-            let v = slots[s]
-            if v == 0 { return nil }
-            if v > 0 {
-                let m = Int(v - 1)
-                if messages[m].hash == hash && messages[m].key.count == key.count
-                    && messages[m].key.withUnsafeBytes({ memcmpEqual($0.baseAddress!, key.baseAddress!, key.count) }) {
-                    return v - 1
-                }
-            }
-            s = (s + 1) & mask
-        }
     }
 
     mutating func insert(hash: UInt64, index: Int32, _ messages: [OpenMessage]) {

@@ -107,7 +107,10 @@ struct MailAggregator {
     }
 
     mutating func followsInbound(sender: UnsafeRawBufferPointer, at time: Int64) -> Bool {
-        guard sender.count > 0, isStaff(classify(sender).0) else { return false }
+        guard sender.count > 0 else { return false }
+        // Classify first: `isStaff(classify(…))` would copy the whole aggregator to call isStaff.
+        let cls = classify(sender).0
+        guard isStaff(cls) else { return false }
         let id = intern(sender)
         guard id >= 0 else { return false }
         let last = lastReceived[Int(id)]
@@ -150,11 +153,13 @@ struct MailAggregator {
             // Personal recipient.
             let forwarded = r.forward != .none && r.original >= 0 && r.original != r.address && r.originalClass < 0
             if r.domain >= 0 {
-                var d = domains[r.domain] ?? DomainStats(service: r.cls)
+                // Mutated in place (a copy out and back would retain its sets every time).
+                let firstForDomain = !messageDomains.contains(r.domain)
+                if firstForDomain && status == .sent { messageDomains.append(r.domain) }
+                Self.update(&domains[r.domain, default: DomainStats(service: r.cls)]) { d in
                 switch status {
                 case .sent:
-                    if !messageDomains.contains(r.domain) {
-                        messageDomains.append(r.domain)
+                    if firstForDomain {
                         d.messages += 1
                         d.bytes += size
                         d.senders.insert(senderHash)
@@ -164,7 +169,7 @@ struct MailAggregator {
                 case .deferred: d.deferred += 1
                 case .none: break
                 }
-                domains[r.domain] = d
+                }
             }
             if status == .sent { personalDelivered = true }
             if status == .bounced { totals.bounced += 1 }
@@ -182,26 +187,28 @@ struct MailAggregator {
                 continue
             }
             guard senderID >= 0 else { continue }
-            var s = senders[senderID] ?? SenderStats()
-            if r.address >= 0 { s.recipients.insert(r.address) }
-            switch status {
-            case .sent:
+            if status == .sent {
                 directDelivered = true
-                s.domains.insert(r.domain)
                 if r.address >= 0 {
                     let key = Int64(senderID) << 32 | Int64(r.address)
-                    var p = pairs[key] ?? PairStats()
-                    p.messages += 1
-                    p.bytes += size
-                    if m.followsInbound { p.followsInbound += 1 }
-                    p.first = min(p.first, time); p.last = max(p.last, time)
-                    pairs[key] = p
+                    let follows: Int64 = m.followsInbound ? 1 : 0
+                    Self.update(&pairs[key, default: PairStats()]) { p in
+                        p.messages += 1
+                        p.bytes += size
+                        p.followsInbound += follows
+                        p.first = min(p.first, time); p.last = max(p.last, time)
+                    }
                 }
-            case .bounced: s.bounced += 1
-            case .deferred: s.deferred += 1
-            case .none: break
             }
-            senders[senderID] = s
+            Self.update(&senders[senderID, default: SenderStats()]) { s in
+                if r.address >= 0 { s.recipients.insert(r.address) }
+                switch status {
+                case .sent: s.domains.insert(r.domain)
+                case .bounced: s.bounced += 1
+                case .deferred: s.deferred += 1
+                case .none: break
+                }
+            }
         }
         if allInternal && !m.recipients.isEmpty { totals.internalMessages += 1 }
         guard hasSender else { return }
@@ -216,15 +223,19 @@ struct MailAggregator {
             routes.add(identity: MailRouteEvents.identity(forSender: String(decoding: m.sender, as: UTF8.self),
                                                           organisationDomains: options.organisationDomains),
                        timeMillis: time, attachmentBytes: size, recipientService: firstService)
-            var s = senders[senderID]!
-            s.messages += 1
-            s.bytes += size
-            s.days.insert(floorDay(time))
-            s.first = min(s.first, time); s.last = max(s.last, time)
-            if size > options.largeMessageBytes { s.large += 1 }
-            senders[senderID] = s
+            let day = floorDay(time), large = size > options.largeMessageBytes
+            Self.update(&senders[senderID, default: SenderStats()]) { s in
+                s.messages += 1
+                s.bytes += size
+                s.days.insert(day)
+                s.first = min(s.first, time); s.last = max(s.last, time)
+                if large { s.large += 1 }
+            }
         }
     }
+
+    @inline(__always)
+    static func update<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
 
     private func floorDay(_ millis: Int64) -> Int64 { millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000 }
 

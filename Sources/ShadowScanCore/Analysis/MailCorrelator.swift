@@ -125,7 +125,7 @@ struct MailCorrelatorCore {
         now = event.time
         flushAged()
         let key = bytes(arena, event.key)
-        let index = open(key, time: event.time, noEndMarker: event.flags & MailEvent.noEndMarker != 0)
+        let index = open(key, hash: event.keyHash, time: event.time, noEndMarker: event.flags & MailEvent.noEndMarker != 0)
         guard index >= 0 else { aggregator.openMessageOverflow += 1; return }
         let m = Int(index)
         messages[m].lastTime = event.time
@@ -159,15 +159,16 @@ struct MailCorrelatorCore {
             // The re-injected copy (usually already open: its qmgr line comes before this one) inherits
             // what this leg knew about forwarding.
             guard event.forward != .none else { return }
-            let next = open(bytes(arena, event.next), time: event.time, noEndMarker: false)
+            let nextKey = bytes(arena, event.next)
+            let next = open(nextKey, hash: MailAggregator.hash(nextKey), time: event.time, noEndMarker: false)
             guard next >= 0 else { return }
             let original = aggregator.intern(bytes(arena, event.original))
             let originalClass = aggregator.classify(bytes(arena, event.original)).0
-            messages[Int(next)].inherited.append((MailAggregator.hash(address), original, originalClass, event.forward))
+            messages[Int(next)].inherited.append((event.addressHash, original, originalClass, event.forward))
             return
         }
         messages[m].ownEvents = true
-        let hash = MailAggregator.hash(address)
+        let hash = event.addressHash
         var r = messages[m].recipients.firstIndex { $0.hash == hash } ?? -1
         if r < 0 {
             guard messages[m].recipients.count < Self.maxRecipientsPerMessage else { aggregator.recipientOverflow += 1; return }
@@ -203,8 +204,7 @@ struct MailCorrelatorCore {
     var openMessageCount: Int { messages.count - free.count }
 
     /// The message with `key`, opened if new; -1 when too many are open.
-    private mutating func open(_ key: UnsafeRawBufferPointer, time: Int64, noEndMarker: Bool) -> Int32 {
-        let hash = MailAggregator.hash(key)
+    private mutating func open(_ key: UnsafeRawBufferPointer, hash: UInt64, time: Int64, noEndMarker: Bool) -> Int32 {
         // Probe inline: passing `messages` to a table method would retain it once per event.
         var s = Int(truncatingIfNeeded: hash ^ (hash >> 31)) & table.mask
         while true {

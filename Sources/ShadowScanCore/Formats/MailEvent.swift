@@ -62,6 +62,10 @@ public struct MailEvent: Sendable, Equatable {
     public var original = ArenaRef()
     /// With `handoff`: the key of the copy the content filter re-injected.
     public var next = ArenaRef()
+    /// FNV-1a of the key's and the address's bytes, computed by the worker that parsed the line (in
+    /// parallel) rather than by the sequential pass.
+    public var keyHash: UInt64 = 0
+    public var addressHash: UInt64 = 0
 
     public init() {}
 }
@@ -94,7 +98,22 @@ public struct MailEventBuffer: Sendable {
         arena.removeLast(arena.count - mark.1)
     }
 
-    public mutating func append(_ event: MailEvent) { events.append(event) }
+    public mutating func append(_ event: MailEvent) {
+        var event = event
+        event.keyHash = Self.hash(arena, event.key)
+        event.addressHash = Self.hash(arena, event.address)
+        events.append(event)
+    }
+
+    /// FNV-1a, 64 bits (the correlator's key and recipient hash).
+    @inline(__always)
+    static func hash(_ bytes: [UInt8], _ ref: ArenaRef) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        bytes.withUnsafeBufferPointer { b in
+            for i in Int(ref.offset)..<Int(ref.offset) + Int(ref.count) { h = (h ^ UInt64(b[i])) &* 0x100_0000_01b3 }
+        }
+        return h
+    }
 
     public mutating func reserve(events count: Int, bytes: Int) {
         events.reserveCapacity(count)

@@ -8,14 +8,15 @@ struct DecisionEvidence {
                    evidence: [WorkaroundDetector.ServiceEvidence], identityName: (Int32) -> String) -> [AnalysisResult.Decision] {
         let serviceNumber = Dictionary(uniqueKeysWithValues: catalog.services.enumerated().map { ($1.id, $0) })
         var bySubstitute: [Int32: [WorkaroundDetector.Key: (identities: Set<Int32>, episodes: Int64, requests: Int64, bytes: Int64, uploads: Int64)]] = [:]
+        var toHighRisk: [Int32: Set<Int32>] = [:]
         for f in findings {
-            var entry = bySubstitute[f.key.blocked, default: [:]][f.key, default: ([], 0, 0, 0, 0)]
-            entry.identities.insert(f.identity)
-            entry.episodes += f.aggregate.episodes
-            entry.requests += f.aggregate.requests
-            entry.bytes += f.aggregate.bytes
-            entry.uploads += f.aggregate.uploads
-            bySubstitute[f.key.blocked, default: [:]][f.key] = entry
+            if f.key.substitute < 0 || catalog.services[Int(f.key.substitute)].risk == .high { toHighRisk[f.key.blocked, default: []].insert(f.identity) }
+            // In place: copying an entry out and back would copy its identity set each time.
+            bySubstitute[f.key.blocked, default: [:]][f.key, default: ([], 0, 0, 0, 0)].identities.insert(f.identity)
+            bySubstitute[f.key.blocked, default: [:]][f.key, default: ([], 0, 0, 0, 0)].episodes += f.aggregate.episodes
+            bySubstitute[f.key.blocked, default: [:]][f.key, default: ([], 0, 0, 0, 0)].requests += f.aggregate.requests
+            bySubstitute[f.key.blocked, default: [:]][f.key, default: ([], 0, 0, 0, 0)].bytes += f.aggregate.bytes
+            bySubstitute[f.key.blocked, default: [:]][f.key, default: ([], 0, 0, 0, 0)].uploads += f.aggregate.uploads
         }
 
         var out: [AnalysisResult.Decision] = []
@@ -47,10 +48,6 @@ struct DecisionEvidence {
             }
             let tried = usage.users
             let workedAround = Int64(ev.workedAround.count)
-            var toHighRisk = Set<Int32>()
-            for f in findings where f.key.blocked == Int32(s) && (f.key.substitute < 0 || catalog.services[Int(f.key.substitute)].risk == .high) {
-                toHighRisk.insert(f.identity)
-            }
             var departments: [AnalysisResult.Decision.Department] = []
             if !policy.directory.isEmpty {
                 var tally: [String?: (Int64, Int64)] = [:]
@@ -69,7 +66,7 @@ struct DecisionEvidence {
                 allowedRequests: usage.allowed, daysWithAttempts: Int64(ev.days.count),
                 attemptsOutOfHours: policy.workingHours == nil ? nil : ev.outOfHours,
                 identitiesWorkedAround: workedAround, workedAroundPercent: Self.percent(workedAround, of: tried),
-                identitiesToHighRiskSubstitutes: Int64(toHighRisk.count),
+                identitiesToHighRiskSubstitutes: Int64(toHighRisk[Int32(s)]?.count ?? 0),
                 episodes: subs.reduce(0) { $0 + $1.episodes }, bytesToSubstitutes: subs.reduce(0) { $0 + $1.bytes },
                 uploadsToSubstitutes: subs.reduce(0) { $0 + $1.uploads },
                 alternative: policy.alternatives[category].map { catalog.services[$0].id },

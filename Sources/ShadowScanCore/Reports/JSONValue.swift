@@ -11,73 +11,90 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// Pretty-printed with two-space indentation and a final newline.
     public func serialized() -> String {
-        var out = ""
+        // Written as UTF-8 bytes and turned into a String once: appending to a String piece by piece
+        // was most of the time of a run with many rows (tens of MB of JSON).
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
         write(into: &out, indent: 0)
-        out.append("\n")
-        return out
+        out.append(0x0A)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(into out: inout String, indent: Int) {
+    private func write(into out: inout [UInt8], indent: Int) {
         switch self {
-        case .null: out.append("null")
-        case .bool(let b): out.append(b ? "true" : "false")
-        case .int(let i): out.append(String(i))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .string(let s): JSONValue.escape(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out.append("[]"); return }
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
             // Short arrays of scalars stay on one line.
             if items.count <= 8, items.allSatisfy({ if case .object = $0 { return false }; if case .array = $0 { return false }; return true }) {
-                out.append("[")
+                out.append(UInt8(ascii: "["))
                 for (i, item) in items.enumerated() {
-                    if i > 0 { out.append(", ") }
+                    if i > 0 { out.append(contentsOf: ", ".utf8) }
                     item.write(into: &out, indent: indent)
                 }
-                out.append("]")
+                out.append(UInt8(ascii: "]"))
                 return
             }
-            out.append("[\n")
+            out.append(contentsOf: "[\n".utf8)
             for (i, item) in items.enumerated() {
-                out.append(String(repeating: " ", count: indent + 2))
+                out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent + 2))
                 item.write(into: &out, indent: indent + 2)
-                out.append(i == items.count - 1 ? "\n" : ",\n")
+                out.append(contentsOf: (i == items.count - 1 ? "\n" : ",\n").utf8)
             }
-            out.append(String(repeating: " ", count: indent) + "]")
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { out.append("{}"); return }
-            out.append("{\n")
+            if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(contentsOf: "{\n".utf8)
             for (i, (key, value)) in members.enumerated() {
-                out.append(String(repeating: " ", count: indent + 2))
+                out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent + 2))
                 JSONValue.escape(key, into: &out)
-                out.append(": ")
+                out.append(contentsOf: ": ".utf8)
                 value.write(into: &out, indent: indent + 2)
-                out.append(i == members.count - 1 ? "\n" : ",\n")
+                out.append(contentsOf: (i == members.count - 1 ? "\n" : ",\n").utf8)
             }
-            out.append(String(repeating: " ", count: indent) + "}")
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+            out.append(UInt8(ascii: "}"))
         }
     }
 
     /// JSON string escaping; control characters become \u escapes, so hostile log bytes stay inert.
     static func escape(_ s: String, into out: inout String) {
-        out.append("\"")
+        var bytes: [UInt8] = []
+        escape(s, into: &bytes)
+        out.append(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func escape(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        // Most values need no escaping: printable ASCII without quote or backslash goes out as it is.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
-            case "\"": out.append("\\\"")
-            case "\\": out.append("\\\\")
-            case "\n": out.append("\\n")
-            case "\r": out.append("\\r")
-            case "\t": out.append("\\t")
-            case "\u{2028}": out.append("\\u2028")
-            case "\u{2029}": out.append("\\u2029")
+            case "\"": out.append(contentsOf: "\\\"".utf8)
+            case "\\": out.append(contentsOf: "\\\\".utf8)
+            case "\n": out.append(contentsOf: "\\n".utf8)
+            case "\r": out.append(contentsOf: "\\r".utf8)
+            case "\t": out.append(contentsOf: "\\t".utf8)
+            case "\u{2028}": out.append(contentsOf: "\\u2028".utf8)
+            case "\u{2029}": out.append(contentsOf: "\\u2029".utf8)
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
                     let hex = String(scalar.value, radix: 16)
-                    out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                    out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    out.append(contentsOf: scalar.utf8)
                 }
             }
         }
-        out.append("\"")
+        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -163,7 +163,7 @@ public enum PrivacyTransform {
         // Users: by requests, then pseudonym, as the merge orders names.
         result.users.sort { ($0.requests, $1.user) > ($1.requests, $0.user) }
         // Workarounds: the analysis's own order (episodes, bytes, then identity), now by pseudonym.
-        result.workarounds.sort(by: WorkaroundMerge.order)
+        WorkaroundMerge.sort(&result.workarounds)
     }
 
     static func suppressForManagers(_ result: inout AnalysisResult, k: Int64, notice: inout PrivacyNotice,

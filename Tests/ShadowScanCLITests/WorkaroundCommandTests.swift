@@ -113,6 +113,36 @@ final class WorkaroundCommandTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["history", "--store", dir.appendingPathComponent("none.sqlite").path]).status, 2)
     }
 
+    func testMailRouteFromAPostfixLogBesideTheProxyLog() throws {
+        let dir = CLI.temporaryDirectory()
+        // 2026-11-14 08:45 UTC: the transfer service is denied; 15 minutes later a 25 MB mail goes to Gmail.
+        let denied = 1_794_645_900
+        let proxy = try write("\(denied).000     10 10.0.0.1 TCP_DENIED/403 3900 CONNECT wetransfer.com:443 jane.smith HIER_NONE/- text/html\n"
+                              + "\(denied + 10).000     10 10.0.0.2 TCP_DENIED/403 3900 CONNECT wetransfer.com:443 bob HIER_NONE/- text/html\n",
+                              "access.log", in: dir)
+        let mail = try write("""
+            Nov 14 09:00:00 gw postfix/qmgr[1]: AAAA00001: from=<Jane.Smith@council.gov.uk>, size=25000000, nrcpt=1 (queue active)
+            Nov 14 09:00:01 gw postfix/smtp[2]: AAAA00001: to=<janesmith1975@gmail.com>, relay=gmail-smtp-in.l.google.com[142.250.1.26]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 OK)
+            Nov 14 09:00:02 gw postfix/qmgr[1]: AAAA00001: removed
+            Nov 14 09:01:00 gw postfix/qmgr[1]: BBBB00002: from=<bob@council.gov.uk>, size=2000, nrcpt=1 (queue active)
+            Nov 14 09:01:01 gw postfix/smtp[2]: BBBB00002: to=<bob1980@gmx.de>, relay=mx00.gmx.net[212.227.15.9]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 ok)
+            Nov 14 09:01:02 gw postfix/qmgr[1]: BBBB00002: removed
+
+            """, "mail.log", in: dir)
+        let policy = try write("organisation: {domains: [council.gov.uk]}\n", "policy.yaml", in: dir)
+        var outputs: [String] = []
+        for workers in [1, 2, 8] {
+            let out = try CLI.run(["analyse", proxy, mail, "--rules", rules, "--policy", policy, "--mail-year", "2026", "--workers", "\(workers)",
+                                   "--json", "-", "--quiet", "--identities", "plain"])
+            XCTAssertEqual(out.status, 0, out.stderr)
+            outputs.append(out.stdout)
+        }
+        XCTAssertEqual(Set(outputs).count, 1)
+        let rows = try XCTUnwrap(try CLI.json(outputs[0])["workarounds"] as? [[String: Any]])
+        XCTAssertEqual(rows.map { "\($0["identity"]!) \($0["blocked"]!)>\($0["substitute"]!) \($0["kind"]!) \($0["gap_ms"]!) \($0["bytes"]!)" },
+                       ["jane.smith wetransfer>gmail mail-route 900000 25000000"], "bob's small message is below the upload threshold")
+    }
+
     func testTextSummaryShowsWorkaroundsWithHostileNamesMadePrintable() throws {
         let dir = CLI.temporaryDirectory()
         let access = try write(log([(0, "evil\u{1B}[31m", "https://www.dropbox.com/", true), (5, "evil\u{1B}[31m", "https://app.box.com/", false)]),

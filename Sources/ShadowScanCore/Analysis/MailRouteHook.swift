@@ -51,6 +51,14 @@ public struct MailRouteEvents: Sendable {
         events.append(Event(identity: id, time: timeMillis, bytes: attachmentBytes, service: recipientService))
     }
 
+    /// Adds every message of `other` (kept in its order, after these).
+    public mutating func add(contentsOf other: MailRouteEvents) {
+        for e in other.events {
+            add(identity: other.names[Int(e.identity)], timeMillis: e.time, attachmentBytes: e.bytes, recipientService: e.service)
+        }
+        overflow += other.overflow
+    }
+
     /// The identity a sender address stands for: the local part, lower-cased, when the address is in
     /// one of the organisation's domains (or a subdomain); otherwise the whole address, lower-cased.
     public static func identity(forSender address: String, organisationDomains: [String]) -> String {

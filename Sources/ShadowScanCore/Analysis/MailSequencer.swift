@@ -52,7 +52,8 @@ final class MailSequencer: @unchecked Sendable {
     func finish(adding routes: MailRouteEvents) -> (AnalysisResult.Mail, MailRouteEvents) {
         condition.lock(); defer { condition.unlock() }
         precondition(ready.isEmpty, "mail chunks left uncorrelated")
-        correlator.aggregator.routes = routes
+        // Add, not assign: messages finished while streaming are in the aggregator's routes already.
+        correlator.aggregator.routes.add(contentsOf: routes)
         let section = correlator.finishAll()
         return (section, correlator.aggregator.routes)
     }

@@ -4,11 +4,18 @@
 ///
 /// An open-addressing table over a byte arena. The host is hashed once, right to left, so the hash of
 /// every label suffix falls out of a single pass; lookups fold ASCII case and allocate nothing.
+///
+/// Most suffixes of most hosts are not catalogue domains (`com`, `example.com`). A blocked Bloom filter
+/// (16 bits per domain, two bits in one 64-bit word per suffix) answers those from a table small enough
+/// for the L2 cache, so a 100,000-domain imported catalogue (a 6 MB slot table) costs about what the
+/// built-in one does: the slots are only read for the suffixes that may be there.
 public struct DomainSuffixIndex: Sendable {
     private struct Slot { var hash: UInt64; var offset: Int32; var length: Int32; var value: Int32 }
     private var slots: [Slot]
     private var arena: [UInt8]
     private let mask: Int
+    private var filter: [UInt64]
+    private let filterMask: Int
     public let count: Int
 
     public init(_ entries: [(domain: String, value: Int32)]) {
@@ -17,6 +24,10 @@ public struct DomainSuffixIndex: Sendable {
         slots = Array(repeating: Slot(hash: 0, offset: 0, length: -1, value: -1), count: capacity)
         arena = []
         mask = capacity - 1
+        var words = 64
+        while words * 64 < entries.count * 16 { words <<= 1 }
+        filter = Array(repeating: 0, count: words)
+        filterMask = words - 1
         var inserted = 0
         for (domain, value) in entries {
             let bytes = Array(domain.lowercased().utf8)
@@ -32,6 +43,7 @@ public struct DomainSuffixIndex: Sendable {
             }
             if duplicate { continue }
             slots[i] = Slot(hash: hash, offset: Int32(arena.count), length: Int32(bytes.count), value: value)
+            filter[Int(truncatingIfNeeded: hash >> 40) & filterMask] |= Self.filterBits(hash)
             arena.append(contentsOf: bytes)
             inserted += 1
         }
@@ -44,6 +56,7 @@ public struct DomainSuffixIndex: Sendable {
         var copy = self
         copy.slots = slots.withUnsafeBufferPointer { Array($0) }
         copy.arena = arena.withUnsafeBufferPointer { Array($0) }
+        copy.filter = filter.withUnsafeBufferPointer { Array($0) }
         return copy
     }
 
@@ -61,6 +74,11 @@ public struct DomainSuffixIndex: Sendable {
 
     @inline(__always)
     static func lower(_ b: UInt8) -> UInt8 { (b &- 0x41) < 26 ? b | 0x20 : b }
+
+    /// The two filter bits of a hash, within the word `hash >> 40` selects (bits of the hash the slot
+    /// index does not use).
+    @inline(__always)
+    static func filterBits(_ hash: UInt64) -> UInt64 { (1 << ((hash >> 28) & 63)) | (1 << ((hash >> 34) & 63)) }
 
     /// The value of the longest catalogue domain that `host` equals or ends with on a label boundary,
     /// or -1. `host` must not carry a port or a trailing dot.
@@ -81,7 +99,9 @@ public struct DomainSuffixIndex: Sendable {
         var h: UInt64 = 0xcbf29ce484222325
         var i = n
         var found = 0
+        let filterMask = self.filterMask
         return slots.withUnsafeBufferPointer { slots in
+            filter.withUnsafeBufferPointer { filter in
             arena.withUnsafeBufferPointer { arena in
                 while i > 0 {
                     i -= 1
@@ -96,6 +116,8 @@ public struct DomainSuffixIndex: Sendable {
                         default: break
                         }
                         found += 1
+                        let bits = Self.filterBits(h)
+                        if filter[Int(truncatingIfNeeded: h >> 40) & filterMask] & bits != bits { continue }
                         let length = n - i
                         var slot = Int(truncatingIfNeeded: h) & mask
                         while slots[slot].length >= 0 {
@@ -110,6 +132,7 @@ public struct DomainSuffixIndex: Sendable {
                 }
                 suffixes.count = found
                 return best
+            }
             }
         }
     }

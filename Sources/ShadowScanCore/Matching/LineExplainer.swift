@@ -71,7 +71,7 @@ public struct LineParseFailure: Error, Sendable, CustomStringConvertible {
 /// denial or a raw IP address means for the requests that follow it.
 public enum WorkaroundHints {
     /// Categories whose traffic after a denial counts as evasion.
-    public static let evasionCategories: Set<String> = ["anonymiser", "vpn", "doh", "remote-access", "web-proxy", "translation"]
+    public static let evasionCategories: Set<String> = Set(WorkaroundPolicy.defaultEvasionCategories)
 
     /// Plain-language notes for one request.
     public static func notes(service: ServiceDefinition?, action: ProxyAction?, host: String?) -> [String] {

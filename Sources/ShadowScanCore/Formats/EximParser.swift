@@ -11,18 +11,24 @@
 /// was delivered to (an address, a local part, a `|pipe` or `/file`); `<…>` is the original recipient and
 /// `(…)` the intermediate one: when an address is delivered to under another address, that one forwarded
 /// it. Timestamps may carry milliseconds (`+millisec`), a zone (`log_timezone`) and `[pid]`; without a
-/// zone the time is read as UTC. Message ids: `xxxxxx-xxxxxx-xx` and Exim 4.97's `xxxxxx-xxxxxxxxxxx-xxxx`.
+/// zone the time is read as UTC. Exim logging through syslog (`exim[pid]:` after a syslog header) is read
+/// too. Message ids: `xxxxxx-xxxxxx-xx` and Exim 4.97's `xxxxxx-xxxxxxxxxxx-xxxx`.
 /// Lines without a message id (rejections, queue runs) are well-formed and skipped; a line without the
 /// date and time is malformed.
 public struct EximParser: MailLineParser {
     public static let format = LogFormat.exim
     public init(header: [UInt8]? = nil) {}
 
-    /// (index after the timestamp, pid and blanks, time) or nil.
+    /// (index after the timestamp, pid and blanks, time, whether the time is year-less) or nil. Exim
+    /// logging to syslog (`log_file_path = syslog`) writes `Jun 29 16:04:19 host exim[1234]: …`: the
+    /// syslog header stands for Exim's own timestamp.
     @inline(__always)
-    static func prefix(_ line: UnsafeRawBufferPointer) -> (Int, Int64)? {
+    static func prefix(_ line: UnsafeRawBufferPointer) -> (Int, Int64, Bool)? {
         let n = line.count
-        guard n >= 20, let days = MailScan.date(line, 0), line[10] == ASCII.space, let seconds = MailScan.clock(line, 11) else { return nil }
+        guard n >= 20, let days = MailScan.date(line, 0), line[10] == ASCII.space, let seconds = MailScan.clock(line, 11) else {
+            guard let h = SyslogHeader.parse(line), h.program.count >= 4, MailScan.hasPrefix(line, at: h.program.start, "exim") else { return nil }
+            return (h.message.start, h.time, h.yearless)
+        }
         var (millis, i) = MailScan.fraction(line, 19, n)
         var offset = 0
         if i + 5 < n && line[i] == ASCII.space && (line[i + 1] == ASCII.plus || line[i + 1] == ASCII.dash) && ASCII.isDigit(line[i + 2]) {
@@ -39,7 +45,7 @@ public struct EximParser: MailLineParser {
         guard i == n || line[i] == ASCII.space else { return nil }
         while i < n && line[i] == ASCII.space { i += 1 }
         if millis < 0 { millis = 0 }
-        return (i, (Int64(days) * 86_400 + Int64(seconds) - Int64(offset)) * 1000 + millis)
+        return (i, (Int64(days) * 86_400 + Int64(seconds) - Int64(offset)) * 1000 + millis, false)
     }
 
     /// Length of an Exim message id at `at` (16 or 23), or 0.
@@ -59,7 +65,7 @@ public struct EximParser: MailLineParser {
     }
 
     public mutating func isEvidence(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard let (i, _) = Self.prefix(line), i < line.count else { return false }
+        guard let (i, _, _) = Self.prefix(line), i < line.count else { return false }
         let idLength = Self.messageIDLength(line, i)
         if idLength > 0 { return true }
         // Message-less lines only Exim writes.
@@ -67,11 +73,14 @@ public struct EximParser: MailLineParser {
             || MailScan.hasPrefix(line, at: i, "Start queue run") || MailScan.hasPrefix(line, at: i, "End queue run")
             || MailScan.hasPrefix(line, at: i, "exim ") || MailScan.hasPrefix(line, at: i, "no host name found")
             || MailScan.hasPrefix(line, at: i, "SMTP command timeout") || MailScan.hasPrefix(line, at: i, "TLS error")
+            || MailScan.find(line, " authenticator failed for ", from: i, to: line.count) != nil
+            || MailScan.find(line, " rejected RCPT ", from: i, to: line.count) != nil
+            || MailScan.find(line, " rejected MAIL ", from: i, to: line.count) != nil
     }
 
     @inline(__always)
     public mutating func parse(_ line: UnsafeRawBufferPointer, into events: inout MailEventBuffer) -> MailLineOutcome {
-        guard let (i, time) = Self.prefix(line) else { return .malformed }
+        guard let (i, time, yearless) = Self.prefix(line) else { return .malformed }
         let n = line.count
         let idLength = Self.messageIDLength(line, i)
         guard idLength > 0 else { return .skipped }
@@ -80,6 +89,7 @@ public struct EximParser: MailLineParser {
         guard rest + 1 < n else { return .skipped }
         var event = MailEvent()
         event.time = time
+        if yearless { event.flags |= MailEvent.yearlessTime }
         let a = line[rest], b = line[rest + 1]
         let flagged = rest + 2 < n && line[rest + 2] == ASCII.space
         if a == 0x3C && b == 0x3D && flagged {                                  // <=

@@ -50,6 +50,15 @@ final class EximParserTests: XCTestCase {
         XCTAssertEqual(events.first?.time, MailTest.millis("2023-03-01T09:00:00.250Z"))
     }
 
+    func testEximThroughSyslog() {
+        let (outcome, events) = MailTest.parse(parser, "Jun 29 16:04:19 mx exim[1234]: 1pXa2b-000Abc-Zz => jim1975@gmail.com <jim@h.ex> R=redirect T=remote_smtp")
+        XCTAssertEqual(outcome, .events)
+        XCTAssertEqual(events.first?.address, "jim1975@gmail.com")
+        XCTAssertEqual((events.first?.flags ?? 0) & MailEvent.yearlessTime, MailEvent.yearlessTime)
+        XCTAssertEqual(MailTest.parse(parser, "Jun 29 16:04:19 server exim[1234]: dovecot_login authenticator failed for ([1.2.3.5]) [1.2.3.4]:55379: 535 Incorrect authentication data").0, .skipped)
+        XCTAssertEqual(MailTest.parse(parser, "Jun 29 16:04:19 server sshd[1234]: 1pXa2b-000Abc-Zz Completed").0, .malformed)
+    }
+
     func testSkippedAndMalformed() {
         for line in [
             "1999-03-02 09:44:33 H=(test) [V4NET.0.0.0] U=CALLER F=<x@y> rejected RCPT <x@y>: Sender verify failed",
@@ -60,7 +69,7 @@ final class EximParserTests: XCTestCase {
         ] {
             XCTAssertEqual(MailTest.parse(parser, line).0, .skipped, line)
         }
-        for line in ["", "garbage", "1999-03-02", "1999-03-02 09:44", "Mar 14 00:00:31 gw exim[1]: x", "1999-13-02 09:44:33 x"] {
+        for line in ["", "garbage", "1999-03-02", "1999-03-02 09:44", "Mar 14 00:00:31 gw sendmail[1]: x", "1999-13-02 09:44:33 x"] {
             XCTAssertEqual(MailTest.parse(parser, line).0, .malformed, line)
         }
     }

@@ -106,4 +106,31 @@ final class EximParserTests: XCTestCase {
         XCTAssertEqual(y.recipients.map(\.status), [.sent, .sent, .sent, .sent])
         XCTAssertEqual(y.recipients[0].forwardedFrom, "føø@test.ex")
     }
+
+    /// The other Exim files of the corpus, read as `exim`, with every malformed line explained.
+    func testOtherCorpusFilesWithTheirMalformedLinesExplained() throws {
+        // (file, lines, records, skipped, malformed, why)
+        let expected: [(String, Int64, Int64, Int64, Int64, String)] = [
+            ("exim/exim_exporter/test-mainlog", 35, 34, 1, 0, "none"),
+            ("exim/fail2ban-exim.log", 128, 0, 50, 78,
+             "62 '#' comment lines, 15 blank lines, and 'mail.example.com exim[3751842]: 2021-07-17 …' (a host before the time)"),
+            ("exim/fail2ban-exim-spam.log", 26, 0, 8, 18, "17 '#' comment lines and 1 blank line"),
+            ("exim/crowdsec-hub/exim-spam--exim-spam.log", 9, 0, 8, 1, "line 5 is blank"),
+            ("exim/crowdsec-hub/exim-syslog-logs--exim-logs.log", 11, 0, 11, 0, "none: Exim through syslog"),
+            ("exim/logstash-patterns-core/exim_spec-messages.EXTRACTED.log", 6, 6, 0, 0, "none"),
+        ]
+        let catalog = try MailTest.catalog()
+        var checked = 0
+        for (file, lines, records, skipped, malformed, why) in expected {
+            let path = TestSupport.corpus.appendingPathComponent(file).path
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            checked += 1
+            let input = Analyzer(catalog: catalog, options: AnalysisOptions(workers: 2, format: .exim)).run(paths: [path]).inputs[0]
+            XCTAssertEqual(input.lines, lines, "\(file) lines")
+            XCTAssertEqual(input.records, records, "\(file) records")
+            XCTAssertEqual(input.skipped, skipped, "\(file) skipped")
+            XCTAssertEqual(input.malformed, malformed, "\(file) malformed: \(why)")
+        }
+        if checked == 0 { throw XCTSkip("corpus not found at \(TestSupport.corpus.path): Exim files not checked") }
+    }
 }

@@ -32,6 +32,22 @@ final class RuleCoverageTests: XCTestCase {
         XCTAssertEqual(report.unknownByBytes.first?.bytes, report.unknownByUsers.map(\.bytes).max())
     }
 
+    /// The real Squid logs of the corpus: coverage reads them as the analyser does (skipped when absent).
+    func testCorpusSquidLogsAgreeWithTheAnalyser() throws {
+        let dir = TestSupport.corpus.appendingPathComponent("squid-native").path
+        guard FileManager.default.fileExists(atPath: dir) else { throw XCTSkip("corpus not present at \(dir)") }
+        let catalog = try RuleCatalogLoader.load(directory: TestSupport.rulesDirectory)
+        let report = RuleCoverage(catalog: catalog).run(paths: [dir])
+        let result = Analyzer(catalog: catalog, options: AnalysisOptions(workers: 2)).run(paths: [dir])
+        XCTAssertEqual(report.totals.lines, result.totals.lines)
+        XCTAssertEqual(report.totals.records, result.totals.records)
+        XCTAssertEqual(report.totals.matched, result.totals.matched)
+        XCTAssertGreaterThan(report.totals.matched, 0, "the corpus has Google Docs, YouTube, Facebook, Yahoo traffic")
+        for service in result.services {
+            XCTAssertEqual(report.services.first { $0.id == service.id }?.requests, service.requests, service.id)
+        }
+    }
+
     func testPerRuleHitsAndRulesNeverHit() throws {
         let catalog = try TestSupport.catalog(TestSupport.smallCatalogue)
         let log = try write([

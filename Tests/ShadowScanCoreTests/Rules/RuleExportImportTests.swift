@@ -150,6 +150,13 @@ final class RuleExportImportTests: XCTestCase {
         XCTAssertThrowsError(try SquidGuardPolicyImporter.policy(config, acl: "nobody", catalog: small, file: "squidGuard.conf")) { error in
             XCTAssertEqual("\(error)", "no acl 'nobody' in squidGuard.conf (it has: it, staff, default)")
         }
+        // The issue-5 policy loader reads what the importer writes.
+        for text in [policy, staff, it] {
+            XCTAssertNoThrow(try PolicyLoader.load(text: text, name: "imported.yaml", catalog: small), text)
+        }
+        let loaded = try PolicyLoader.load(text: staff, name: "imported.yaml", catalog: small)
+        XCTAssertEqual(loaded.status[small.services.firstIndex { $0.id == "gmail" }!], .blocked)
+        XCTAssertEqual(loaded.status[small.services.firstIndex { $0.id == "box" }!], .sanctioned)
         XCTAssertThrowsError(try SquidGuardPolicyImporter.parse("dest x {\n domainlist a/b\n", file: "bad.conf")) { error in
             XCTAssertEqual("\(error)", "bad.conf:1: '{' is never closed")
         }

@@ -74,7 +74,9 @@ struct Explain: ParsableCommand {
         } else if let file, let lineNumber {
             switch LogFileLine.read(path: file, line: lineNumber, format: forced) {
             case .success(let found):
-                subject = .line(LineExplanation(line: found.text, format: found.format, directives: found.directives, explainer: explainer))
+                subject = .line(LineExplanation(line: found.text, format: found.format, directives: found.directives,
+                                                formatReason: forced != nil ? "given" : "detected from the file's first lines",
+                                                explainer: explainer))
             case .failure(let problem):
                 warn("error: \(file): \(problem.message)")
                 throw ExitCode(1)

@@ -17,7 +17,8 @@ public struct ParsedLogLine: Sendable {
     /// `directives` are header lines seen earlier in the file (a W3C `#Fields:` line, a CSV header),
     /// replayed first. Fails, saying why, when the line is malformed, a header itself, a well-formed line
     /// that records no web request, or a mail-gateway line.
-    public static func parse(_ line: String, format: LogFormat? = nil, directives: [String] = []) -> Result<ParsedLogLine, LineParseFailure> {
+    public static func parse(_ line: String, format: LogFormat? = nil, directives: [String] = [],
+                             formatReason: String = "given") -> Result<ParsedLogLine, LineParseFailure> {
         var bytes = Array(line.utf8)
         while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
         if bytes.isEmpty { return .failure(LineParseFailure(message: "empty line")) }
@@ -26,7 +27,7 @@ public struct ParsedLogLine: Sendable {
         let detection: String
         if let format {
             chosen = format
-            detection = "given"
+            detection = formatReason
         } else {
             let sample = (directives.map { Array($0.utf8) + [0x0A] }.joined() + bytes)
             guard let detected = Array(sample).withUnsafeBytes({ FormatDetector.detect($0) }) else {
@@ -105,9 +106,10 @@ public struct LineExplanation: Sendable {
     public let match: MatchExplanation?
     public let workaroundNotes: [String]
 
-    public init(line: String, format: LogFormat? = nil, directives: [String] = [], explainer: MatchExplainer) {
+    public init(line: String, format: LogFormat? = nil, directives: [String] = [], formatReason: String = "given",
+                explainer: MatchExplainer) {
         input = line
-        switch ParsedLogLine.parse(line, format: format, directives: directives) {
+        switch ParsedLogLine.parse(line, format: format, directives: directives, formatReason: formatReason) {
         case .failure(let failure):
             parsed = nil
             parseFailure = failure.message

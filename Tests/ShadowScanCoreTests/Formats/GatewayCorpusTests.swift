@@ -252,6 +252,27 @@ final class GatewayCorpusTests: XCTestCase {
         XCTAssertEqual(seen.count, expected.count, "files missing from the corpus: \(Set(expected.keys).subtracting(seen))")
     }
 
+    /// A gateway without a parser of its own (Olfeo) read through a generic JSON field map.
+    func testOlfeoThroughAGenericJSONFieldMap() throws {
+        let path = "olfeo-proxy/sekoia-intake-formats-olfeo/ALL-input-messages.EXTRACTED.log"
+        let url = TestSupport.corpus.appendingPathComponent(path)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("corpus file \(path) missing: skipped") }
+        let map = try JSONFieldMap(commandLine: "time=timestamp,user=display_name,client=src_ip,url=url,host=domain,action=action,bytes_out=user_sent_bytes,bytes_in=user_received_bytes,method=http_method,status=user_status_code")
+        var p = try XCTUnwrap(TestSupport.parse(GenericJSONParser(map: map), try line(path, 3)))
+        XCTAssertEqual([p.user, p.client, p.method, p.host], ["Test User", "1.2.3.4", "GET", "safebrowsing.googleapis.com"])
+        XCTAssertEqual([p.record.bytesFromClient, p.record.bytesToClient], [836, 4664])
+        XCTAssertEqual(p.record.timeMillis, 1_737_373_729_852)
+        p = try XCTUnwrap(TestSupport.parse(GenericJSONParser(map: map), try line(path, 1)))
+        XCTAssertEqual(p.host, "merchandise.opera-api2.com", "a DNS record: only the domain, so host only")
+        XCTAssertTrue(p.record.hostOnly)
+        let catalog = try RuleCatalogLoader.load(directory: TestSupport.rulesDirectory)
+        var options = AnalysisOptions(workers: 2, format: .json)
+        options.fieldMap = map
+        let input = try XCTUnwrap(Analyzer(catalog: catalog, options: options).run(paths: [url.path]).inputs.first)
+        XCTAssertEqual([input.lines, input.records, input.malformed], [8, 3, 5], "malformed: a blank line and four lines of Olfeo's other, common-log-like export")
+        XCTAssertEqual(input.malformedSamples, [2, 5, 6, 7, 8])
+    }
+
     func testServicesFoundInGatewayLogs() throws {
         let catalog = try RuleCatalogLoader.load(directory: TestSupport.rulesDirectory)
         let paths = ["mcafee-skyhigh-web-gateway/sekoia-intake-formats-skyhigh-swg/ALL-input-messages.EXTRACTED.log",

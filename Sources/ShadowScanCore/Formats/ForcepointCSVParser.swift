@@ -93,7 +93,7 @@ public struct ForcepointCSVParser: LogLineParser {
         let connect = line.equalsIgnoringCase(method, "CONNECT")
         record.hostOnly = connect
         let out = RecordAssembler(scratch: scratch, line: line)
-        let unknown = { (span: ByteSpan) in line.isNoValue(span) || line.equals(span, "Not available") }
+        func unknown(_ span: ByteSpan) -> Bool { line.isNoValue(span) || line.equals(span, "Not available") }
         record.client = out.copy(unknown(sourceIP) ? (unknown(connectionIP) ? ByteSpan() : connectionIP) : sourceIP)
         record.user = out.copy(unknown(user) || line.equalsIgnoringCase(user, "anonymous") ? ByteSpan() : user)
         // `Get`, `Post`, `Connect`: upper-cased so upload rules (`methods: [POST, PUT]`) match.

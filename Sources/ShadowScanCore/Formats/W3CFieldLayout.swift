@@ -181,6 +181,13 @@ struct W3CValues {
         if !status.isEmpty {
             guard let code = line.parseUInt(status) else { return false }
             record.status = Int32(truncatingIfNeeded: code)
+        } else if !proxyAction.isEmpty {
+            // Cisco WSA's `x-resultcode-httpstatus`: `TCP_DENIED/407`.
+            var slash = proxyAction.end - 1
+            while slash > proxyAction.start && line[slash] != ASCII.slash { slash -= 1 }
+            if slash > proxyAction.start, let code = line.parseUInt(ByteSpan(start: slash + 1, count: proxyAction.end - slash - 1)) {
+                record.status = Int32(truncatingIfNeeded: code)
+            }
         }
         if !toClient.isEmpty {
             guard let bytes = line.parseUInt(toClient) else { return false }

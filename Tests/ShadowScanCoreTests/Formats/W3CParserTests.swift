@@ -58,6 +58,18 @@ final class W3CParserTests: XCTestCase {
         XCTAssertEqual(denied.record.action, .denied)
     }
 
+    func testCiscoWSAW3CFields() throws {
+        let header = "#Fields: timestamp x-elapsed-time c-ip x-resultcode-httpstatus sc-bytes cs-method cs-url cs-username x-hierarchy-origin cs-mime-type x-acltag"
+        let denied = try XCTUnwrap(TestSupport.parse(parser(header), "1651830000.175 430 192.168.30.103 TCP_DENIED/403 0 CONNECT tunnel://mega.nz:443/ jdoe DIRECT/mega.nz - BLOCK_WEBCAT_12-DefaultGroup"))
+        XCTAssertEqual([denied.client, denied.user, denied.host], ["192.168.30.103", "jdoe", "mega.nz"])
+        XCTAssertEqual(denied.record.action, .denied)
+        XCTAssertTrue(denied.record.hostOnly)
+        XCTAssertEqual(denied.record.timeMillis, 1_651_830_000_175)
+        let challenge = try XCTUnwrap(TestSupport.parse(parser(header), "1651830000.175 0 10.0.0.1 TCP_DENIED/407 0 GET http://www.example.com/ - NONE/- - OTHER-NONE"))
+        XCTAssertEqual(challenge.record.status, 407, "the status from x-resultcode-httpstatus")
+        XCTAssertEqual(challenge.record.action, .challenge)
+    }
+
     func testHeaderlessBlueCoatDefaultOrder() throws {
         // Azure Sentinel's ProxySG sample, line 9 (bcreportermain_v1 without a header).
         let line = #"2020-05-02 00:04:19 240311 172.51.121.75 user48 Proxy%20Allow%20Personal%20Storage - OBSERVED "WhiteList Shopping Software Downloads" -  200 TCP_TUNNELED CONNECT - tcp play.google.com 443 / - - "Mozilla/5.0 (Windows NT 6.1  WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/81.0.4044.129 Safari/537.36" 172.88.888.2 2049 2060 - "none" "none" 3128 Ambiguous%20-%20Special%20Use 2"#

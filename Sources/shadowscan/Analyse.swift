@@ -112,7 +112,7 @@ struct Analyse: ParsableCommand {
         }
         if let json {
             do {
-                try ReportWriter.write(JSONReport.document(result).serialized(), to: json)
+                try ReportWriter.write(bytes: JSONReport.document(result).serializedBytes(), to: json)
             } catch {
                 warn("error: cannot write \(json): \(error.localizedDescription)")
                 throw ExitCode(1)

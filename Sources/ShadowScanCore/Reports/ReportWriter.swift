@@ -10,4 +10,17 @@ public enum ReportWriter {
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
+
+    /// As `write(_:to:)` for UTF-8 bytes, without copying them (large JSON documents).
+    public static func write(bytes: [UInt8], to path: String) throws {
+        try bytes.withUnsafeBytes { raw in
+            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
+                            count: raw.count, deallocator: .none)
+            if path == "-" {
+                FileHandle.standardOutput.write(data)
+            } else {
+                try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            }
+        }
+    }
 }

@@ -143,6 +143,25 @@ final class WorkaroundCommandTests: XCTestCase {
                        ["jane.smith wetransfer>gmail mail-route 900000 25000000"], "bob's small message is below the upload threshold")
     }
 
+    func testTheRealLogCorpusWithThePolicy() throws {
+        guard FileManager.default.fileExists(atPath: CLI.corpus.path) else {
+            throw XCTSkip("the log corpus is not at \(CLI.corpus.path): skipped")
+        }
+        var outputs: [String] = []
+        for workers in [1, 8] {
+            let out = try CLI.run(["analyse", CLI.corpus.path, "--rules", rules, "--policy", example, "--workers", "\(workers)",
+                                   "--json", "-", "--quiet", "--identities", "plain"])
+            XCTAssertTrue(out.status == 0 || out.status == 1, "exit \(out.status): \(out.stderr.suffix(500))")
+            outputs.append(out.stdout)
+        }
+        XCTAssertEqual(outputs[0], outputs[1], "the corpus gives the same document for 1 and 8 workers")
+        let report = try CLI.json(outputs[0])
+        let decisions = try XCTUnwrap(report["decisions"] as? [[String: Any]])
+        // The corpus has Google Drive traffic the example policy blocks (cloud-storage) and the proxies allowed.
+        XCTAssertEqual(decisions.first { $0["service"] as? String == "google-drive" }?["blocked_by"] as? String, "policy")
+        XCTAssertNotNil(report["workarounds"] as? [[String: Any]])
+    }
+
     func testTextSummaryShowsWorkaroundsWithHostileNamesMadePrintable() throws {
         let dir = CLI.temporaryDirectory()
         let access = try write(log([(0, "evil\u{1B}[31m", "https://www.dropbox.com/", true), (5, "evil\u{1B}[31m", "https://app.box.com/", false)]),

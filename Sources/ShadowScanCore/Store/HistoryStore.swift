@@ -184,7 +184,7 @@ public final class HistoryStore {
         }
     }
 
-    /// Runs whose identities include `identity` (what `reveal` needs).
+    /// The identities one run saw, sorted (what `reveal` resolves pseudonyms against).
     public func identities(run: Int64) throws(StoreError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT identity FROM identities WHERE run_id = ? ORDER BY identity", arguments: [run]) }
     }

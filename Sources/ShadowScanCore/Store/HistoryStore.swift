@@ -257,8 +257,9 @@ public final class HistoryStore {
                                    arguments: [run, w.identity, w.kind.rawValue, w.blocked, w.substitute, w.count, w.requests,
                                                w.bytes, w.firstMillis, w.gapMillis])
                 }
-                var identities = Set(result.users.map(\.user))
-                identities.formUnion(result.workarounds.map(\.identity))
+                // Every identity a report can pseudonymise (users, workarounds, mail senders, recipients
+                // and mailboxes), so `reveal --store` resolves any pseudonym a report of this run shows.
+                let identities = Set(PrivacyTransform.identities(in: result).map(\.1))
                 let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO identities VALUES (?, ?)")
                 for identity in identities.sorted() { try insert.execute(arguments: [run, identity]) }
                 return run

@@ -10,6 +10,27 @@ public struct TimelineDay: Sendable {
     public var users: Int64
     /// Services used that day, by requests then id.
     public var services: [TimelineCell]
+    /// The day's distinct identities split by the size of the largest cell (service that day) each was
+    /// in, smallest cell first: how many of them the cells of at least k people hold, which a manager
+    /// report restates the day over (`users(inCellsOfAtLeast:)`) without keeping any identity. Empty
+    /// for a day built by hand, which a manager report then leaves out.
+    public var usersByLargestCell: [LargestCell] = []
+
+    public struct LargestCell: Sendable, Equatable {
+        /// Identities in the cell.
+        public var cellUsers: Int64
+        /// Identities of the day whose largest cell that day is this size.
+        public var users: Int64
+        public init(cellUsers: Int64, users: Int64) {
+            self.cellUsers = cellUsers
+            self.users = users
+        }
+    }
+
+    /// Distinct identities that day in the cells of at least `k` identities.
+    public func users(inCellsOfAtLeast k: Int64) -> Int64 {
+        usersByLargestCell.reduce(0) { $1.cellUsers >= k ? $0 + $1.users : $0 }
+    }
 }
 
 public struct TimelineCell: Sendable {
@@ -117,15 +138,22 @@ struct DailyMerge {
     func timeline(_ catalog: ServiceCatalog) -> [TimelineDay] {
         let s = serviceCount
         var cellUsers = [Int64](repeating: 0, count: days.count * s)
-        var dayUsers = DistinctPairs(maxBitmapBytes: 64 << 20)
+        users.forEach { cell, _ in cellUsers[Int(cell)] += 1 }
+        // Each identity's largest cell per day (day row << 32 | identity): the day's distinct identities,
+        // split by the size of the largest group they were in that day.
+        var largest: [UInt64: Int64] = [:]
         users.forEach { cell, user in
-            cellUsers[Int(cell)] += 1
-            dayUsers.insert(row: cell / Int32(s), column: user)
+            let key = UInt64(UInt32(cell) / UInt32(s)) << 32 | UInt64(UInt32(bitPattern: user))
+            let size = cellUsers[Int(cell)]
+            if let seen = largest[key], seen >= size { return }
+            largest[key] = size
         }
-        var usersPerDay = [Int64](repeating: 0, count: days.count)
-        dayUsers.forEach { row, _ in usersPerDay[Int(row)] += 1 }
+        var byLargestCell = [[Int64: Int64]](repeating: [:], count: days.count)
+        for (key, size) in largest { byLargestCell[Int(key >> 32)][size, default: 0] += 1 }
         return days.indices.sorted { days[$0] < days[$1] }.map { row in
-            var day = TimelineDay(day: days[row], date: Self.date(days[row]), requests: 0, denied: 0, users: usersPerDay[row], services: [])
+            var day = TimelineDay(day: days[row], date: Self.date(days[row]), requests: 0, denied: 0,
+                                  users: byLargestCell[row].values.reduce(0, +), services: [])
+            day.usersByLargestCell = byLargestCell[row].sorted { $0.key < $1.key }.map { .init(cellUsers: $0.key, users: $0.value) }
             for service in 0..<s where requests[row * s + service] > 0 {
                 let cell = row * s + service
                 day.requests += requests[cell]

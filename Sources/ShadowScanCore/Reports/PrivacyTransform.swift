@@ -174,8 +174,12 @@ public enum PrivacyTransform {
             if rows.count < before { notice.suppressed.append(.init(table: table, rows: before - rows.count, reason: reason)) }
         }
         let fewer = "fewer than \(k) people"
+        // Who used which services, for restating categories over their shown services (before the
+        // individuals go).
+        let servicesOfUsers = result.users.map(\.services)
         drop(&result.users, table: "users", reason: "manager reports list no individuals") { _ in true }
         drop(&result.services, table: "services", reason: fewer) { $0.users < k }
+        restateTotalsOverShownServices(&result, servicesOfUsers: servicesOfUsers)
         drop(&result.categories, table: "categories", reason: fewer) { $0.users < k }
         drop(&result.unknownDomains, table: "unknown_domains", reason: fewer) { $0.users < k }
         var cells = 0
@@ -183,6 +187,7 @@ public enum PrivacyTransform {
             let before = result.timeline[d].services.count
             result.timeline[d].services.removeAll { $0.users < k }
             cells += before - result.timeline[d].services.count
+            restateOverShownCells(&result.timeline[d], k: k)
         }
         if cells > 0 { notice.suppressed.append(.init(table: "timeline.services", rows: cells, reason: fewer)) }
         drop(&result.timeline, table: "timeline", reason: fewer) { $0.users < k }
@@ -216,5 +221,35 @@ public enum PrivacyTransform {
         drop(&result.mail.senders, table: "mail.senders", reason: "manager reports list no individuals") { _ in true }
         drop(&result.mail.autoForwards, table: "mail.auto_forwards", reason: "manager reports list no individuals") { _ in true }
         drop(&result.mail.personalDomains, table: "mail.personal_domains", reason: "fewer than \(k) senders") { $0.senders < k }
+    }
+
+    /// A total that still counted hidden rows would give them away by subtraction (a category's requests
+    /// minus those of its shown services are the hidden services' requests). So, once small services are
+    /// hidden, the requests matched and every category count only the services shown: a category's
+    /// counters are the sums of its shown services, its people those who used at least one of them.
+    static func restateTotalsOverShownServices(_ result: inout AnalysisResult, servicesOfUsers: [[String]]) {
+        let categoryOf = Dictionary(uniqueKeysWithValues: result.services.map { ($0.id, $0.category) })
+        var people: [String: Int64] = [:]
+        for services in servicesOfUsers {
+            for category in Set(services.compactMap { categoryOf[$0] }) { people[category, default: 0] += 1 }
+        }
+        result.totals.matched = result.services.reduce(0) { $0 + $1.requests }
+        for i in result.categories.indices {
+            let members = result.services.filter { $0.category == result.categories[i].category }
+            var usage = members.reduce(AnalysisResult.Usage()) { $0 + $1.usage }
+            usage.users = people[result.categories[i].category] ?? 0
+            result.categories[i].services = Int64(members.count)
+            result.categories[i].usage = usage
+        }
+        result.categories.sort { ($0.requests, $1.category) > ($1.requests, $0.category) }
+    }
+
+    /// The day restated over its shown cells (services that day with at least k people): requests and
+    /// denials are their sums, people those in at least one of them.
+    static func restateOverShownCells(_ day: inout TimelineDay, k: Int64) {
+        day.requests = day.services.reduce(0) { $0 + $1.requests }
+        day.denied = day.services.reduce(0) { $0 + $1.denied }
+        day.users = day.users(inCellsOfAtLeast: k)
+        day.usersByLargestCell.removeAll { $0.cellUsers < k }
     }
 }

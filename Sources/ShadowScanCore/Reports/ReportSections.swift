@@ -196,7 +196,9 @@ enum ReportSections {
                           rows: r.timeline.map { [T.text($0.date), T.num($0.requests), T.num($0.denied), T.num($0.users)] },
                           total: r.timeline.count, empty: "")
             var caption = "Requests to catalogue services per UTC day: allowed (blue) and denied (red)."
-            if r.privacy.identities == "none" { caption += " Days with fewer than \(r.privacy.minGroupSize ?? 0) people are not shown." }
+            if r.privacy.identities == "none" {
+                caption += " Only services with at least \(r.privacy.minGroupSize ?? 0) people that day are counted; days without one are not shown."
+            }
             return ChartsSection(anchor: "timeline", title: "Timeline", charts: [TimelineChart(r.timeline, caption: caption, table: table)])
         }
         return nil
@@ -234,7 +236,9 @@ enum ReportSections {
     }
 
     static func categoriesTable(_ r: AnalysisResult) -> TableSection {
-        var table = T(anchor: "categories", title: "Categories", caption: "People are distinct per category, not the sum of its services.",
+        let caption = "People are distinct per category, not the sum of its services."
+            + (r.privacy.identities == "none" ? " Only the services shown are counted." : "")
+        var table = T(anchor: "categories", title: "Categories", caption: caption,
           columns: [("category", false), ("services", true), ("people", true), ("requests", true), ("denied", true), ("uploads", true), ("to client", true)],
           rows: r.categories.map { c in
               [T.text(c.category), T.num(c.services), T.num(c.users), T.num(c.requests), T.num(c.denied), T.num(c.uploads), T.bytes(c.bytesIn)]
@@ -315,8 +319,9 @@ enum ReportSections {
             paragraphs.append("A pseudonym is the first 12 hex digits of a keyed HMAC-SHA-256 of the identity: the same person has the same "
                 + "pseudonym in every report made with this key. `shadowscan reveal` resolves one, and records who asked and why.")
         case "none":
-            paragraphs.append("Counts of people are distinct identities. Groups below the threshold are left out, not merged; totals "
-                + "(categories, days) still include them.")
+            paragraphs.append("Counts of people are distinct identities. Groups below the threshold are left out, not merged, and totals "
+                + "count only what is shown (requests to catalogue services, each category and each day over its shown services), "
+                + "so a hidden group cannot be recovered by subtraction.")
         default: break
         }
         if p.collisions > 0 {

@@ -3,7 +3,8 @@ public enum TextSummary {
     public static func render(_ result: AnalysisResult, top: Int = 15) -> String {
         var out: [String] = []
         let t = result.totals
-        out.append("ShadowScan: \(group(t.lines)) lines in \(result.inputs.count) input(s): \(group(t.records)) records, \(group(t.malformed)) malformed, \(group(t.matched)) matched a catalogue service")
+        out.append("ShadowScan: \(group(t.lines)) lines in \(result.inputs.count) input(s): \(group(t.records)) records, \(group(t.malformed)) malformed, \(group(t.matched)) "
+                   + (result.privacy.identities == "none" ? "to the catalogue services shown" : "matched a catalogue service"))
         for input in result.inputs {
             if let problem = input.problem {
                 out.append("  ! \(printable(input.path)): \(problem)")

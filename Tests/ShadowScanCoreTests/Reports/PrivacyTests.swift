@@ -92,9 +92,58 @@ final class PrivacyTests: XCTestCase {
         XCTAssertEqual(tables["users"], 15)
         XCTAssertEqual(tables["services"], 1)
         XCTAssertEqual(tables["timeline"], 1)
-        XCTAssertEqual(tables["timeline.services"], 3)
+        XCTAssertEqual(tables["timeline.services"], 4)
         XCTAssertEqual(tables["decisions.substitutes"], 1)
         XCTAssertEqual(tables["decisions.departments"], 1)
+    }
+
+    /// A manager report's totals count only what it shows: otherwise subtracting the shown rows from a
+    /// total gives back a hidden group (here Drive sharing, 2 people, and a day on which 2 people used Dropbox).
+    func testManagerTotalsCountOnlyTheRowsShown() throws {
+        var lines: [String] = []
+        func request(_ seconds: Int, _ user: String, _ url: String) {
+            lines.append("\(1_763_449_200 + seconds).000 100 10.0.0.1 TCP_MISS/200 1000 GET \(url) \(user) HIER_DIRECT/192.0.2.1 text/html")
+        }
+        let day = 86_400
+        for i in 1...6 { request(i, "u\(i)", "https://www.dropbox.com/home") }         // day 1: Dropbox, 6 people
+        for i in 6...7 { request(10 + i, "u\(i)", "https://drive.example.net/s/abc") }  // day 1: Drive sharing, 2 people (u7 nothing else)
+        for i in 8...12 { request(20 + i, "u\(i)", "https://gist.github.com/x") }       // day 1: Gist, 5 people
+        for i in 1...2 { request(day + i, "u\(i)", "https://www.dropbox.com/home") }   // day 2: Dropbox, 2 people
+        let file = TestSupport.temporaryDirectory().appendingPathComponent("access.log")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let analysed = Analyzer(catalog: try TestSupport.catalog(TestSupport.smallCatalogue), options: AnalysisOptions(workers: 1, format: .squidNative))
+            .run(paths: [file.path])
+        XCTAssertEqual(analysed.totals.matched, 15)
+        XCTAssertEqual(analysed.timeline.map(\.users), [12, 2])
+        XCTAssertEqual(analysed.timeline[0].usersByLargestCell, [.init(cellUsers: 2, users: 1), .init(cellUsers: 5, users: 5), .init(cellUsers: 6, users: 6)])
+
+        let r = PrivacyTransform.apply(analysed, PrivacyOptions(audience: .manager, minGroupSize: 5))
+        XCTAssertEqual(r.services.map(\.id), ["dropbox", "github-gist"])
+        XCTAssertEqual(r.totals.matched, 13, "requests to the services shown")
+        let storage = try XCTUnwrap(r.categories.first { $0.category == "cloud-storage" })
+        XCTAssertEqual([storage.services, storage.requests, storage.users], [1, 8, 6], "Dropbox alone: not Drive sharing's 2 requests, nor u7")
+        XCTAssertEqual(r.timeline.map(\.date), [analysed.timeline[0].date], "day 2 had only a group of 2")
+        XCTAssertEqual([r.timeline[0].requests, r.timeline[0].users], [11, 11], "day 1 without Drive sharing's cell")
+        // Every total equals the sum of the rows shown under it.
+        for category in r.categories {
+            let members = r.services.filter { $0.category == category.category }
+            XCTAssertEqual(category.requests, members.reduce(0) { $0 + $1.requests }, category.category)
+            XCTAssertEqual(category.denied, members.reduce(0) { $0 + $1.denied }, category.category)
+            XCTAssertEqual(category.bytesIn, members.reduce(0) { $0 + $1.bytesIn }, category.category)
+        }
+        for d in r.timeline {
+            XCTAssertEqual(d.requests, d.services.reduce(0) { $0 + $1.requests }, d.date)
+            XCTAssertEqual(d.denied, d.services.reduce(0) { $0 + $1.denied }, d.date)
+        }
+        // And so in what is rendered.
+        let csv = Dictionary(uniqueKeysWithValues: CSVReport.tables(r).map { ($0.name, CSVReportTests.parse($0.text)) })
+        let categories = try XCTUnwrap(csv["categories"])
+        let row = try XCTUnwrap(categories.first { $0.first == "cloud-storage" })
+        XCTAssertEqual(row[categories[0].firstIndex(of: "requests")!], "8")
+        XCTAssertEqual(row[categories[0].firstIndex(of: "users")!], "6")
+        let markdown = try MarkdownReport.render(r, version: "test")
+        XCTAssertTrue(markdown.contains("13 requests to 2 catalogue services"), markdown)
+        XCTAssertTrue(TextSummary.render(r).contains("13 to the catalogue services shown"))
     }
 
     func testWithoutTheAdvisorReasonsNamingHiddenSubstitutesGo() {

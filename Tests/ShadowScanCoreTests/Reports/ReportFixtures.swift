@@ -47,13 +47,18 @@ enum ReportFixtures {
         r.categories = [.init(category: "cloud-storage", services: 1, usage: storage),
                         .init(category: "file-transfer", services: 1, usage: usage(60, denied: 0, users: 12)),
                         .init(category: "webmail", services: 1, usage: usage(30, denied: 0, users: 3))]
-        r.users = hostile.enumerated().map { i, name in .init(user: name, requests: Int64(20 - i), denied: 1, services: ["dropbox"]) }
+        r.users = hostile.enumerated().map { i, name in
+            .init(user: name, requests: Int64(20 - i), denied: 1, services: i < 6 ? ["dropbox", "wetransfer"] : ["dropbox"])
+        }
             + [.init(user: "jsmith", requests: 1, denied: 0, services: ["gmail"])]
         r.unknownDomains = [.init(domain: hostile[2], users: 9, requests: 10, bytes: 100), .init(domain: "small.example", users: 2, requests: 2, bytes: 5)]
         r.timeline = (0..<3).map { i in
-            TimelineDay(day: 20764 + Int64(i), date: DailyMerge.date(20764 + Int64(i)), requests: 70, denied: 20, users: i == 2 ? 3 : 30,
-                        services: [TimelineCell(service: "dropbox", category: "cloud-storage", requests: 40, denied: 20, users: 20),
-                                   TimelineCell(service: "gmail", category: "webmail", requests: 10, denied: 0, users: 2)])
+            // The third day: 3 people, 2 of them on Gmail too.
+            var day = TimelineDay(day: 20764 + Int64(i), date: DailyMerge.date(20764 + Int64(i)), requests: 50, denied: 20, users: i == 2 ? 3 : 22,
+                                  services: [TimelineCell(service: "dropbox", category: "cloud-storage", requests: 40, denied: 20, users: i == 2 ? 3 : 20),
+                                             TimelineCell(service: "gmail", category: "webmail", requests: 10, denied: 0, users: 2)])
+            day.usersByLargestCell = i == 2 ? [.init(cellUsers: 3, users: 3)] : [.init(cellUsers: 2, users: 2), .init(cellUsers: 20, users: 20)]
+            return day
         }
         r.workarounds = [
             .init(identity: hostile[0], department: "Finance", kind: .substitution, blocked: "dropbox", blockedHost: "www.dropbox.com",

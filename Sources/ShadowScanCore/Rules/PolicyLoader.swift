@@ -39,7 +39,7 @@ public enum PolicyLoader {
     }
 }
 
-struct PolicyReader {
+struct PolicyReader: YAMLProblems {
     let file: String
     let catalog: ServiceCatalog
     var problems: [RuleProblem] = []
@@ -61,14 +61,9 @@ struct PolicyReader {
 
     mutating func read(_ text: String, readFile: (String) -> (String, String?)) {
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            problems.append(yamlProblem(error))
-            return
-        } catch {
-            problems.append(problem(nil, "cannot parse YAML: \(error)"))
-            return
+        switch compose(text) {
+        case .success(let node): root = node
+        case .failure(let problem): problems.append(problem); return
         }
         guard let root else { return }   // an empty file is the default policy
         guard let values = mapping(root, "the policy", keys: Self.topKeys) else { return }
@@ -415,24 +410,5 @@ struct PolicyReader {
         let parts = text.dropFirst().split(separator: ":")
         guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...14).contains(h), (0...59).contains(m) else { return nil }
         return (sign == "-" ? -1 : 1) * (h * 60 + m)
-    }
-
-    // MARK: Positions
-
-    private func location(_ node: Node?) -> SourceLocation {
-        SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1)
-    }
-
-    private func problem(_ node: Node?, _ message: String) -> RuleProblem {
-        RuleProblem(location: location(node), message: message)
-    }
-
-    private func yamlProblem(_ error: YamlError) -> RuleProblem {
-        switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
-            return RuleProblem(location: SourceLocation(file: file, line: mark.line, column: mark.column), message: "YAML: \(problem)")
-        default:
-            return RuleProblem(location: SourceLocation(file: file, line: 1, column: 1), message: "YAML: \(error)")
-        }
     }
 }

@@ -69,14 +69,14 @@ public enum RuleCatalogLoader {
 }
 
 /// Walks the YAML node tree of each file, keeping marks so every problem has a position.
-struct RuleFileReader {
+struct RuleFileReader: YAMLProblems {
     var problems: [RuleProblem] = []
     var services: [ServiceDefinition] = []
     /// Every service's id and domains, also of services with other problems, for the checks across files.
     private var claims: [(id: String?, domains: [String], location: SourceLocation)] = []
     /// `mail_domains` entries: a mail domain belongs to one provider only.
     private var mailClaims: [(id: String, domain: String, location: SourceLocation)] = []
-    private var file = ""
+    private(set) var file = ""
 
     static let serviceKeys: Set<String> = ["id", "name", "category", "risk", "personal", "domains", "url", "upload", "examples", "mail_domains", "when"]
     static let uploadKeys: Set<String> = ["methods", "url"]
@@ -86,14 +86,9 @@ struct RuleFileReader {
     mutating func read(file: String, text: String) {
         self.file = file
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            problems.append(yamlProblem(error))
-            return
-        } catch {
-            problems.append(problem(nil, "cannot parse YAML: \(error)"))
-            return
+        switch compose(text) {
+        case .success(let node): root = node
+        case .failure(let problem): problems.append(problem); return
         }
         guard let root, let mapping = root.mapping else {
             problems.append(problem(root, "expected a mapping with a 'services' list at the top of the file"))
@@ -413,22 +408,5 @@ struct RuleFileReader {
             }
         }
         return nil
-    }
-
-    func location(_ node: Node?) -> SourceLocation {
-        SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1)
-    }
-
-    func problem(_ node: Node?, _ message: String) -> RuleProblem {
-        RuleProblem(location: location(node), message: message)
-    }
-
-    private func yamlProblem(_ error: YamlError) -> RuleProblem {
-        switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
-            return RuleProblem(location: SourceLocation(file: file, line: mark.line, column: mark.column), message: "YAML: \(problem)")
-        default:
-            return RuleProblem(location: SourceLocation(file: file, line: 1, column: 1), message: "YAML: \(error)")
-        }
     }
 }

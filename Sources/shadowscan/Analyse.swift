@@ -72,18 +72,7 @@ struct Analyse: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        guard let rulesDirectory = rules ?? RulesLocator.defaultDirectory() else {
-            warn("error: no service catalogue found; pass --rules DIR or set SHADOWSCAN_RULES")
-            throw ExitCode(2)
-        }
-        let catalog: ServiceCatalog
-        do {
-            catalog = try RuleCatalogLoader.load(directory: rulesDirectory)
-        } catch {
-            warn(error.description)
-            warn("error: \(error.problems.count) problem(s) in the service catalogue \(rulesDirectory); nothing analysed")
-            throw ExitCode(2)
-        }
+        let catalog = try loadCatalogue(catalogueDirectory(rules), outcome: "nothing analysed")
 
         let loaded = Date()
         var privacy = try reports.privacyOptions()

@@ -15,7 +15,7 @@ struct Reveal: ParsableCommand {
             cannot be written, nothing is revealed.
 
             Exit codes: 0 found; 1 not found, or some input could not be read; 2 usage errors (no reason,
-            no key, unwritable audit log).
+            no key, unwritable audit log, a catalogue that does not load).
 
             Example:
               shadowscan reveal u-3f9a0c51d2e7 --key-file /etc/shadowscan/key \\
@@ -100,17 +100,7 @@ struct Reveal: ParsableCommand {
             }
         }
         if !logs.isEmpty {
-            guard let rulesDirectory = rules ?? RulesLocator.defaultDirectory() else {
-                warn("error: no service catalogue found; pass --rules DIR or set SHADOWSCAN_RULES")
-                throw ExitCode(2)
-            }
-            let catalog: ServiceCatalog
-            do {
-                catalog = try RuleCatalogLoader.load(directory: rulesDirectory)
-            } catch {
-                warn(error.description)
-                throw ExitCode(2)
-            }
+            let catalog = try loadCatalogue(catalogueDirectory(rules), outcome: "nothing revealed")
             let result = Analyzer(catalog: catalog, options: AnalysisOptions(format: LogFormat(rawValue: logFormat))).run(paths: logs)
             identities += PrivacyTransform.identities(in: result).map(\.1)
             problems = result.inputProblems

@@ -27,27 +27,12 @@ struct CatalogueOptions: ParsableArguments {
 
     /// The folder to load, or exit 2 when there is none.
     func directory() throws -> String {
-        guard let directory = rules ?? RulesLocator.defaultDirectory() else {
-            warn("error: no service catalogue found; pass --rules DIR or set SHADOWSCAN_RULES")
-            throw ExitCode(2)
-        }
-        return directory
+        try catalogueDirectory(rules)
     }
 
     /// The loaded catalogue; every problem printed and exit 2 when it does not load.
     func load() throws -> ServiceCatalog {
         try loadCatalogue(directory())
-    }
-}
-
-/// Loads a catalogue folder for a tool: problems on standard error, exit 2.
-func loadCatalogue(_ directory: String) throws -> ServiceCatalog {
-    do {
-        return try RuleCatalogLoader.load(directory: directory)
-    } catch {
-        warn(error.description)
-        warn("error: \(error.problems.count) problem(s) in the service catalogue \(directory)")
-        throw ExitCode(2)
     }
 }
 

@@ -192,6 +192,20 @@ final class PrivacyCommandTests: XCTestCase {
         XCTAssertEqual(mode, 0o600)
     }
 
+    func testRevealWithABrokenCatalogueNamesEveryProblemAndExitsTwo() throws {
+        let dir = CLI.temporaryDirectory()
+        let key = dir.appendingPathComponent("key").path, rulesDir = dir.appendingPathComponent("rules")
+        XCTAssertEqual(try CLI.run(["key", "new", key]).status, 0)
+        try FileManager.default.createDirectory(at: rulesDir, withIntermediateDirectories: true)
+        try "services:\n  - id: x\n    colour: red\n".write(to: rulesDir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let out = try CLI.run(["reveal", "u-000000000000", "--key-file", key, "--logs", samples + "/squid-common.log",
+                               "--rules", rulesDir.path, "--reason", "INC-1"])
+        XCTAssertEqual(out.status, 2)
+        XCTAssertTrue(out.stderr.contains("bad.yaml:3:5: unknown key 'colour'"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("problem(s) in the service catalogue \(rulesDir.path); nothing revealed"), out.stderr)
+        XCTAssertEqual(out.stdout, "")
+    }
+
     func testRevealFromTheHistoryStore() throws {
         let dir = CLI.temporaryDirectory()
         let key = dir.appendingPathComponent("key").path, store = dir.appendingPathComponent("history.sqlite").path

@@ -128,6 +128,9 @@ public struct AnalysisResult: Sendable {
     public var mergeSeconds = 0.0
     /// Chunks each worker processed (how evenly the work spread).
     public var chunksPerWorker: [Int] = []
+    /// Workaround events written to temporary files, and in how many sorted runs (Analysis/WorkaroundSpill.swift).
+    public var spilledWorkaroundEvents: Int64 = 0
+    public var spilledWorkaroundRuns = 0
 
     /// Inputs that could not be read or were skipped: the run's exit status is 1 when there are any.
     public var inputProblems: [InputProblem] {

@@ -17,7 +17,11 @@ public struct AnalysisOptions: Sendable {
     /// The organisation's policy for workaround detection and decisions; nil: every service unlisted.
     public var policy: WorkaroundPolicy?
     /// Workaround events kept per worker (32 bytes each) before further ones are only counted.
-    public var maxWorkaroundEvents = 4_000_000
+    public var maxWorkaroundEvents = 64_000_000
+    /// Workaround events a worker holds in memory before it sorts and spills them to a temporary file
+    /// in `spillDirectory` (Analysis/WorkaroundSpill.swift).
+    public var workaroundRunCapacity = WorkaroundSetup.defaultRunCapacity
+    public var spillDirectory = WorkaroundSetup.defaultSpillDirectory
     /// Mail-gateway analysis settings (Analysis/MailOptions.swift).
     public var mail = MailOptions()
 
@@ -81,7 +85,8 @@ public final class Analyzer: Sendable {
 
         let aggregates = (0..<workers).map { _ in
             WorkerAggregates(catalog: catalog, maxLineLength: options.maxLineLength, maxUnknownDomains: options.maxUnknownDomains,
-                             workarounds: WorkaroundSetup(catalog: catalog, policy: policy, maxEvents: options.maxWorkaroundEvents))
+                             workarounds: WorkaroundSetup(catalog: catalog, policy: policy, maxEvents: options.maxWorkaroundEvents,
+                                                          runCapacity: options.workaroundRunCapacity, spillDirectory: options.spillDirectory))
         }
         let shared = UncheckedBox(aggregates)
         // Mail events go back into input order for correlation (Analysis/MailSequencer.swift).

@@ -58,7 +58,7 @@ struct WorkaroundDetector {
         var triedBy = Set<Int32>()
     }
 
-    private struct OpenWindow { var service: Int32; var time: Int64; var host: Int32; var sequence: Int32 }
+    fileprivate struct OpenWindow { var service: Int32; var time: Int64; var host: Int32; var sequence: Int32 }
 
     let catalog: ServiceCatalog
     let policy: WorkaroundPolicy
@@ -87,62 +87,73 @@ struct WorkaroundDetector {
         evidence = Array(repeating: ServiceEvidence(), count: catalog.services.count)
     }
 
+    /// One identity's state while its events stream past.
+    struct IdentityPass {
+        let identity: Int32
+        fileprivate var open: [OpenWindow] = []
+        fileprivate var found: [Key: Aggregate] = [:]
+        fileprivate var sequence: Int32 = 0
+        init(identity: Int32) { self.identity = identity }
+    }
+
     /// Runs over one identity's events, sorted by (time, position).
     mutating func run(identity: Int32, _ events: UnsafeBufferPointer<DetectorEvent>) {
-        var open: [OpenWindow] = []
-        var found: [Key: Aggregate] = [:]
-        var sequence: Int32 = 0
+        var pass = IdentityPass(identity: identity)
+        for e in events { feed(&pass, e) }
+        finish(pass)
+    }
+
+    /// The next event of `pass`'s identity, in (time, position) order.
+    mutating func feed(_ pass: inout IdentityPass, _ e: DetectorEvent) {
+        let identity = pass.identity
         let window = policy.windowMillis
         let hours = policy.workingHours
-        let clock = hours?.clock ?? .utc
-
-        for e in events {
-            if e.isMail {
-                for w in open where e.time - w.time <= window && isMailRouteSource[Int(w.service)] {
-                    record(&found, Key(blocked: w.service, substitute: e.service, kind: .mailRoute), e, w)
-                }
-                continue
+        if e.isMail {
+            for w in pass.open where e.time - w.time <= window && isMailRouteSource[Int(w.service)] {
+                record(&pass.found, Key(blocked: w.service, substitute: e.service, kind: .mailRoute), e, w)
             }
-            // Every request to a service that can be blocked is an attempt on it (raw IPs are not counted
-            // as the service's requests elsewhere either).
-            if e.service >= 0 && !isSanctioned[Int(e.service)] && !e.isIPLiteral {
-                let s = Int(e.service)
-                evidence[s].days.insert(clock.localDay(e.time))
-                evidence[s].triedBy.insert(identity)
-                if e.isDenied, let hours, !hours.contains(millis: e.time) { evidence[s].outOfHours += 1 }
-            }
-            if e.isDenied {
-                sequence += 1
-                if let i = open.firstIndex(where: { $0.service == e.service }) {
-                    open[i] = OpenWindow(service: e.service, time: e.time, host: e.host, sequence: sequence)
-                } else {
-                    open.append(OpenWindow(service: e.service, time: e.time, host: e.host, sequence: sequence))
-                }
-                continue
-            }
-            open.removeAll { e.time - $0.time > window }
-            for w in open {
-                let s = Int(e.service), b = Int(w.service)
-                let kind: AnalysisResult.WorkaroundKind
-                if s == b {
-                    guard e.host != w.host else { continue }
-                    kind = .sideDoor
-                } else if isSanctioned[s] {
-                    if alternativeOf[b] == e.service { evidence[b].movedToAlternative.insert(identity) }
-                    continue
-                } else if substitutionGroup[s] == substitutionGroup[b] {
-                    kind = .substitution
-                } else if isEvasion[s] {
-                    kind = .evasion
-                } else {
-                    continue
-                }
-                record(&found, Key(blocked: w.service, substitute: e.service, kind: kind), e, w)
-            }
+            return
         }
-        for (key, aggregate) in found {
-            findings.append(Finding(identity: identity, key: key, aggregate: aggregate))
-            evidence[Int(key.blocked)].workedAround.insert(identity)
+        // Every request to a service that can be blocked is an attempt on it (raw IPs are not counted
+        // as the service's requests elsewhere either).
+        if e.service >= 0 && !isSanctioned[Int(e.service)] && !e.isIPLiteral {
+            let s = Int(e.service)
+            evidence[s].days.insert((hours?.clock ?? .utc).localDay(e.time))
+            evidence[s].triedBy.insert(identity)
+            if e.isDenied, let hours, !hours.contains(millis: e.time) { evidence[s].outOfHours += 1 }
+        }
+        if e.isDenied {
+            pass.sequence += 1
+            let opened = OpenWindow(service: e.service, time: e.time, host: e.host, sequence: pass.sequence)
+            if let i = pass.open.firstIndex(where: { $0.service == e.service }) { pass.open[i] = opened } else { pass.open.append(opened) }
+            return
+        }
+        pass.open.removeAll { e.time - $0.time > window }
+        for w in pass.open {
+            let s = Int(e.service), b = Int(w.service)
+            let kind: AnalysisResult.WorkaroundKind
+            if s == b {
+                guard e.host != w.host else { continue }
+                kind = .sideDoor
+            } else if isSanctioned[s] {
+                if alternativeOf[b] == e.service { evidence[b].movedToAlternative.insert(identity) }
+                continue
+            } else if substitutionGroup[s] == substitutionGroup[b] {
+                kind = .substitution
+            } else if isEvasion[s] {
+                kind = .evasion
+            } else {
+                continue
+            }
+            record(&pass.found, Key(blocked: w.service, substitute: e.service, kind: kind), e, w)
+        }
+    }
+
+    /// Ends `pass`: its findings join `findings`.
+    mutating func finish(_ pass: IdentityPass) {
+        for (key, aggregate) in pass.found {
+            findings.append(Finding(identity: pass.identity, key: key, aggregate: aggregate))
+            evidence[Int(key.blocked)].workedAround.insert(pass.identity)
         }
     }
 

@@ -1,7 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One request (or mail) that can matter for workaround detection, as the hot path records it: 32
-/// bytes, no references. Workers split the input, so each keeps its own array of these; the merge
-/// sorts them per identity by (time, input, chunk, position in chunk) and runs `WorkaroundDetector`
-/// over them in one ordered pass, which makes detection exact for any worker count or block size.
+/// bytes, no references. Workers split the input, so each keeps its own sorted runs of these
+/// (Analysis/WorkaroundSpill.swift); the merge puts them in order per identity by (time, input, chunk,
+/// position in chunk) and runs `WorkaroundDetector` over them in one ordered pass, which makes detection
+/// exact for any worker count or block size.
 struct WorkaroundEvent {
     var time: Int64
     /// Bytes to the client, plus bytes from the client where the format logs them.
@@ -33,6 +40,18 @@ struct WorkaroundSetup: @unchecked Sendable {
     var uploadThreshold: Int64
     /// Events per worker before further ones are only counted (`totals.workaround_event_overflow`).
     var maxEvents: Int
+    /// Events a worker holds in memory; a full buffer is sorted and spilled to `spillDirectory` at the
+    /// end of a chunk (Analysis/WorkaroundSpill.swift).
+    var runCapacity: Int = WorkaroundSetup.defaultRunCapacity
+    var spillDirectory: String = WorkaroundSetup.defaultSpillDirectory
+
+    /// 256 Ki events: 8 MiB per worker.
+    public static let defaultRunCapacity = 1 << 18
+    /// `$TMPDIR`, else /tmp.
+    public static var defaultSpillDirectory: String {
+        if let dir = getenv("TMPDIR").map({ String(cString: $0) }), !dir.isEmpty { return dir }
+        return "/tmp"
+    }
 
     static let collectDenied: UInt8 = 1
     static let collectAllowed: UInt8 = 2
@@ -44,7 +63,10 @@ struct WorkaroundSetup: @unchecked Sendable {
     /// Denials of every service that can be blocked (not sanctioned or tolerated); allowed requests of
     /// every service except sanctioned ones that are nobody's alternative (they can never be a
     /// substitute, a side door or a move to the alternative).
-    init(catalog: ServiceCatalog, policy: WorkaroundPolicy, maxEvents: Int) {
+    init(catalog: ServiceCatalog, policy: WorkaroundPolicy, maxEvents: Int, runCapacity: Int = WorkaroundSetup.defaultRunCapacity,
+         spillDirectory: String = WorkaroundSetup.defaultSpillDirectory) {
+        self.runCapacity = max(1, runCapacity)
+        self.spillDirectory = spillDirectory
         let alternatives = Set(policy.alternatives.values)
         serviceFlags = policy.status.enumerated().map { s, status in
             switch status {
@@ -69,8 +91,10 @@ struct WorkaroundSetup: @unchecked Sendable {
     }
 }
 
-/// A worker's workaround events, bounded: past `maxEvents` (or `maxHosts` distinct hosts) events are
-/// counted in `overflow` and dropped, and the run's detection is flagged as incomplete.
+/// A worker's workaround events: at most `runCapacity` in memory, the rest in sorted runs on disk
+/// (Analysis/WorkaroundSpill.swift). Past `maxEvents` (or `maxHosts` distinct hosts, or when a run
+/// cannot be written) events are counted in `overflow` and dropped, and the run's detection is flagged
+/// as incomplete.
 struct WorkaroundCollector {
     private let serviceFlags: [UInt8]
     private let internalDomains: DomainSuffixIndex?
@@ -82,6 +106,12 @@ struct WorkaroundCollector {
     var events: [WorkaroundEvent] = []
     var hosts = ByteInterner(capacity: 256)
     var overflow: Int64 = 0
+    /// Events recorded so far, in memory and spilled.
+    private var recorded = 0
+    private let runCapacity: Int
+    private let spillDirectory: String
+    /// Created at the first spill.
+    private(set) var spillFile: WorkaroundSpillFile?
 
     static let maxHosts = 1 << 20
 
@@ -94,6 +124,20 @@ struct WorkaroundCollector {
         uploadThreshold = setup.uploadThreshold
         maxEvents = setup.maxEvents
         isEnabled = setup.maxEvents > 0
+        runCapacity = setup.runCapacity
+        spillDirectory = setup.spillDirectory
+    }
+
+    /// True when the buffer should be spilled at the end of this chunk.
+    var isFull: Bool { events.count >= runCapacity }
+
+    /// Called at the end of a chunk when `isFull` (so a chunk's events stay in one run).
+    mutating func spill(identityHashes: UnsafeBufferPointer<UInt64>) {        if spillFile == nil { spillFile = WorkaroundSpillFile(directory: spillDirectory) }
+        let written = events.withUnsafeBufferPointer { events in
+            spillFile?.append(events, order: sortedRunOrder(events, identityHashes: identityHashes)) ?? false
+        }
+        if !written { overflow += Int64(events.count) }
+        events.removeAll(keepingCapacity: true)
     }
 
     let isEnabled: Bool
@@ -108,7 +152,7 @@ struct WorkaroundCollector {
         let flags = serviceFlags[Int(service)]
         guard flags & (denied ? WorkaroundSetup.collectDenied : WorkaroundSetup.collectAllowed) != 0 else { return }
         if flags & WorkaroundSetup.dropInternal != 0, let internalDomains, internalDomains.longestSuffixMatch(host) >= 0 { return }
-        guard events.count < maxEvents else { overflow += 1; return }
+        guard recorded < maxEvents else { overflow += 1; return }
         let hostID = hosts.intern(folding: host, hash: DomainSuffixIndex.suffixHash(host, from: 0), limit: Self.maxHosts)
         guard hostID >= 0 else { overflow += 1; return }
         var eventFlags: UInt8 = denied ? WorkaroundEvent.denied : 0
@@ -117,5 +161,6 @@ struct WorkaroundCollector {
         events.append(WorkaroundEvent(
             time: record.timeMillis, bytes: record.bytesToClient + max(record.bytesFromClient, 0), identity: identity,
             chunk: chunk, host: hostID, service: Int16(truncatingIfNeeded: service), flags: eventFlags))
+        recorded += 1
     }
 }

@@ -17,66 +17,72 @@ struct WorkaroundMerge {
         var chunkRank = workers.map { [UInt64](repeating: 0, count: $0.tallies.chunks.count) }
         for (rank, key) in chunkKeys.enumerated() { chunkRank[key.worker][key.local] = UInt64(rank) }
 
-        // Hosts by their bytes.
+        // Hosts: worker-local ids → global ones, first seen first.
         var hostIndex: [[UInt8]: Int32] = [:]
         var hostNames: [[UInt8]] = []
-        var total = 0
+        var hostMaps: [[Int32]] = []
         for worker in workers {
-            total += worker.tallies.workarounds.events.count
-            result.totals.workaroundEventOverflow += worker.tallies.workarounds.overflow
-        }
-
-        // Mail from the hook: only large messages of identities the proxy saw can matter.
-        let mailEvents = mailDetectorEvents(mail, userNames: userNames)
-        total += mailEvents.count
-
-        // Bucket by identity (counting sort), then order each bucket by (time, position).
-        var counts = [Int](repeating: 0, count: userNames.count + 1)
-        for (w, worker) in workers.enumerated() {
-            for e in worker.tallies.workarounds.events { counts[userMaps[w][Int(e.identity)] + 1] += 1 }
-        }
-        for e in mailEvents { counts[Int(e.identity) + 1] += 1 }
-        for i in 1..<counts.count { counts[i] += counts[i - 1] }
-        var next = counts
-        var ordered = [DetectorEvent](repeating: DetectorEvent(time: 0, position: 0, bytes: 0, identity: 0, host: 0, service: 0, flags: 0), count: total)
-        for (w, worker) in workers.enumerated() {
             let hosts = worker.tallies.workarounds.hosts
-            var localToGlobalHost = [Int32](repeating: -1, count: hosts.count)
+            var localToGlobal = [Int32](repeating: -1, count: hosts.count)
             for local in 0..<hosts.count {
                 let bytes = hosts.bytes(of: Int32(local))
-                if let g = hostIndex[bytes] { localToGlobalHost[local] = g } else {
+                if let g = hostIndex[bytes] { localToGlobal[local] = g } else {
                     let g = Int32(hostNames.count)
                     hostIndex[bytes] = g
                     hostNames.append(bytes)
-                    localToGlobalHost[local] = g
+                    localToGlobal[local] = g
                 }
             }
-            // Events of one chunk are contiguous and in line order in their worker's array.
-            var chunkStart = 0, currentChunk: Int32 = -1
-            for (i, e) in worker.tallies.workarounds.events.enumerated() {
-                if e.chunk != currentChunk { currentChunk = e.chunk; chunkStart = i }
-                let identity = userMaps[w][Int(e.identity)]
-                ordered[next[identity]] = DetectorEvent(
-                    time: e.time, position: chunkRank[w][Int(e.chunk)] << 32 | UInt64(i - chunkStart), bytes: e.bytes,
-                    identity: Int32(identity), host: e.host >= 0 ? localToGlobalHost[Int(e.host)] : -1,
-                    service: Int32(e.service), flags: e.flags)
-                next[identity] += 1
-            }
-            worker.tallies.workarounds.events = []   // no longer needed: free it before the detector runs
-        }
-        for e in mailEvents {
-            ordered[next[Int(e.identity)]] = e
-            next[Int(e.identity)] += 1
+            hostMaps.append(localToGlobal)
+            result.totals.workaroundEventOverflow += worker.tallies.workarounds.overflow
         }
 
+        // Every sorted run: the spilled ones, each worker's last one (sorted here, in memory), the mail hook's.
+        let identityHashes = workers.map { $0.tallies.users.allHashes }
+        var runs = WorkaroundRunMerge()
+        for (w, worker) in workers.enumerated() {
+            if let file = worker.tallies.workarounds.spillFile {
+                for run in file.runs { runs.add(.file(file, run), worker: w) }
+                result.spilledWorkaroundRuns += file.runs.count
+                result.spilledWorkaroundEvents += Int64(file.runs.reduce(0) { $0 + $1.count })
+            }
+            let tail = worker.tallies.workarounds.events
+            worker.tallies.workarounds.events = []
+            let sorted = tail.withUnsafeBufferPointer { events in
+                identityHashes[w].withUnsafeBufferPointer { hashes in sortedRunOrder(events, identityHashes: hashes).map { events[Int($0)] } }
+            }
+            runs.add(.memory(sorted), worker: w)
+        }
+        let mailEvents = mailDetectorEvents(mail, userNames: userNames)
+        if !mailEvents.isEmpty {
+            let hashes = userNames.map { name in name.withUnsafeBytes { ByteInterner.hash($0) } }
+            let order = mailEvents.indices.sorted {
+                (hashes[Int(mailEvents[$0].identity)], mailEvents[$0].time, $0) < (hashes[Int(mailEvents[$1].identity)], mailEvents[$1].time, $1)
+            }
+            runs.add(.detector(order.map { mailEvents[$0] }, hashes: order.map { hashes[Int(mailEvents[$0].identity)] }), worker: -1)
+        }
+
+        // One ordered pass per identity. Identities come grouped by hash; two identities that share one
+        // (astronomically rare) interleave, so each keeps its own pass until the group ends.
         var detector = WorkaroundDetector(catalog: catalog, policy: policy)
-        ordered.withUnsafeMutableBufferPointer { all in
-            for identity in 0..<userNames.count where counts[identity + 1] > counts[identity] {
-                var bucket = UnsafeMutableBufferPointer(rebasing: all[counts[identity]..<counts[identity + 1]])
-                bucket.sort { ($0.time, $0.position) < ($1.time, $1.position) }
-                detector.run(identity: Int32(identity), UnsafeBufferPointer(bucket))
+        var group: [WorkaroundDetector.IdentityPass] = []
+        var groupHash: UInt64 = 0
+        let lost = runs.merge(chunkRank: chunkRank, identityMaps: userMaps, identityHashes: identityHashes, hostMaps: hostMaps) { hash, e in
+            if hash != groupHash || group.isEmpty {
+                for pass in group.sorted(by: { $0.identity < $1.identity }) { detector.finish(pass) }
+                group.removeAll(keepingCapacity: true)
+                groupHash = hash
+            }
+            if let i = group.firstIndex(where: { $0.identity == e.identity }) {
+                detector.feed(&group[i], e)
+            } else {
+                var pass = WorkaroundDetector.IdentityPass(identity: e.identity)
+                detector.feed(&pass, e)
+                group.append(pass)
             }
         }
+        for pass in group.sorted(by: { $0.identity < $1.identity }) { detector.finish(pass) }
+        result.totals.workaroundEventOverflow += Int64(lost)
 
         let name = { (id: Int32) in String(decoding: userNames[Int(id)], as: UTF8.self) }
         let host = { (id: Int32) -> String? in id >= 0 ? String(decoding: hostNames[Int(id)], as: UTF8.self) : nil }
@@ -138,8 +144,18 @@ struct WorkaroundMerge {
         let keys = rows.map { w in
             (-w.count, -w.bytes, identity[w.identity]!, service[w.blocked]!, service[w.substitute]!, Int64(kinds.firstIndex(of: w.kind)!))
         }
-        let permutation = rows.indices.sorted { keys[$0] < keys[$1] }
-        rows = permutation.map { rows[$0] }
+        var permutation = rows.indices.sorted { keys[$0] < keys[$1] }
+        // Applied in place, cycle by cycle: a sorted copy would double the rows' memory for a moment.
+        for start in permutation.indices where permutation[start] != start {
+            var i = start
+            while permutation[i] != start {
+                let from = permutation[i]
+                rows.swapAt(i, from)
+                permutation[i] = i
+                i = from
+            }
+            permutation[i] = i
+        }
     }
 
     /// Most episodes first; the rest makes the order total.

@@ -136,6 +136,7 @@ struct WorkerTallies {
         default: processGatewayFormat(chunk, item, &stats)   // Formats/FormatDispatch.swift
         }
         chunks.append(stats)
+        if workarounds.isFull { users.allHashes.withUnsafeBufferPointer { workarounds.spill(identityHashes: $0) } }
     }
 
     /// The hot loop: split the chunk into lines, parse, match, count. Generic so each parser is

@@ -39,7 +39,8 @@ final class WorkaroundDetectionTests: XCTestCase {
     }
 
     func analyse(_ files: [[String]], policy: String? = nil, directory: String? = nil, workers: Int = 2, blockSize: Int = 4 << 20,
-                 maxEvents: Int = 4_000_000, mail: MailRouteEvents = MailRouteEvents()) throws -> (AnalysisResult, String) {
+                 maxEvents: Int = 4_000_000, runCapacity: Int = WorkaroundSetup.defaultRunCapacity, spillDirectory: String? = nil,
+                 mail: MailRouteEvents = MailRouteEvents()) throws -> (AnalysisResult, String) {
         let dir = TestSupport.temporaryDirectory()
         var paths: [String] = []
         for (i, lines) in files.enumerated() {
@@ -53,6 +54,8 @@ final class WorkaroundDetectionTests: XCTestCase {
             options.policy = try PolicyLoader.load(text: policy, name: "policy.yaml", catalog: catalog) { name in (name, directory) }
         }
         options.maxWorkaroundEvents = maxEvents
+        options.workaroundRunCapacity = runCapacity
+        if let spillDirectory { options.spillDirectory = spillDirectory }
         let result = Analyzer(catalog: catalog, options: options).run(paths: paths, mailRoutes: mail)
         let json = JSONReport.document(result).serialized().replacingOccurrences(of: dir.path, with: "DIR")
         return (result, json)
@@ -153,8 +156,8 @@ final class WorkaroundDetectionTests: XCTestCase {
         XCTAssertEqual(r.workarounds.first?.gapMillis, 0)
     }
 
-    func testSameBytesForAnyWorkersAndBlockSize() throws {
-        // Many interleaved identities over two files, with a seeded mix of denials and substitutes.
+    /// Many interleaved identities over two files, with a seeded mix of denials and substitutes.
+    static func interleavedFiles() -> [[String]] {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func random(_ n: Int) -> Int {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -168,6 +171,11 @@ final class WorkaroundDetectionTests: XCTestCase {
             files[i % 2].append(Self.line(Double(i * 7 + random(300)), user, hosts[random(hosts.count)], denied: random(4) == 0,
                                           bytes: 100 + random(10_000)))
         }
+        return files
+    }
+
+    func testSameBytesForAnyWorkersAndBlockSize() throws {
+        let files = Self.interleavedFiles()
         let (reference, referenceJSON) = try analyse(files, workers: 1)
         XCTAssertGreaterThan(reference.workarounds.count, 20)
         for kind in [AnalysisResult.WorkaroundKind.substitution, .sideDoor, .evasion] {
@@ -177,6 +185,28 @@ final class WorkaroundDetectionTests: XCTestCase {
             let (_, json) = try analyse(files, workers: workers, blockSize: block)
             XCTAssertEqual(json, referenceJSON, "workers \(workers), block \(block)")
         }
+    }
+
+    /// Workers that spill sorted runs to disk (any run size, any worker count or block size) give the
+    /// bytes of a run that kept every event in memory.
+    func testSpilledRunsGiveTheSameBytes() throws {
+        let files = Self.interleavedFiles()
+        let (reference, referenceJSON) = try analyse(files, workers: 1)
+        XCTAssertEqual(reference.spilledWorkaroundRuns, 0)
+        XCTAssertGreaterThan(reference.workarounds.count, 20)
+        for (workers, block, capacity) in [(1, 4 << 20, 1), (2, 4 << 20, 3), (2, 1, 2), (8, 700, 50), (3, 5000, 1000)] {
+            let (r, json) = try analyse(files, workers: workers, blockSize: block, runCapacity: capacity)
+            XCTAssertGreaterThan(r.spilledWorkaroundRuns, 0, "workers \(workers), block \(block), capacity \(capacity)")
+            XCTAssertEqual(json, referenceJSON, "workers \(workers), block \(block), capacity \(capacity)")
+        }
+    }
+
+    /// No place to spill: the events that could not be kept are counted, never a crash.
+    func testUnwritableSpillDirectoryIsCounted() throws {
+        let (r, json) = try analyse(Self.interleavedFiles(), workers: 2, runCapacity: 10, spillDirectory: "/nonexistent/shadowscan")
+        XCTAssertGreaterThan(r.totals.workaroundEventOverflow, 0)
+        XCTAssertEqual(r.spilledWorkaroundRuns, 0)
+        XCTAssertTrue(json.contains("\"workaround_event_overflow\": \(r.totals.workaroundEventOverflow)"))
     }
 
     func testOverflowIsCountedNotFatal() throws {
@@ -312,4 +342,31 @@ final class WorkaroundDetectionTests: XCTestCase {
 /// Shorthand for `WorkaroundDetectionTests.line`.
 private func l(_ seconds: Double, _ user: String, _ url: String, denied: Bool = false, bytes: Int = 1000) -> String {
     WorkaroundDetectionTests.line(seconds, user, url, denied: denied, bytes: bytes)
+}
+
+/// The row sort (ranks, then a permutation applied in place) agrees with the documented order.
+final class WorkaroundRowOrderTests: XCTestCase {
+    func testSortMatchesOrder() {
+        var state: UInt64 = 42
+        func random(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let kinds = AnalysisResult.WorkaroundKind.allCases
+        for size in [0, 1, 2, 7, 500] {
+            var rows = (0..<size).map { _ in
+                AnalysisResult.Workaround(
+                    identity: "u\(random(20))", department: nil, kind: kinds[random(kinds.count)], blocked: "b\(random(3))", blockedHost: nil,
+                    substitute: "s\(random(4))", substituteHost: nil, count: Int64(random(3)), requests: 1, bytes: Int64(random(3)),
+                    uploads: 0, firstMillis: 0, lastMillis: 0, gapMillis: 0, outOfHours: nil)
+            }
+            // Keys must be unique per row, as the detector's are.
+            var seen = Set<String>()
+            rows = rows.filter { seen.insert("\($0.identity) \($0.blocked) \($0.substitute) \($0.kind)").inserted }
+            let expected = rows.sorted(by: WorkaroundMerge.order)
+            WorkaroundMerge.sort(&rows)
+            XCTAssertEqual(rows.map { "\($0.identity) \($0.blocked) \($0.substitute) \($0.kind) \($0.count) \($0.bytes)" },
+                           expected.map { "\($0.identity) \($0.blocked) \($0.substitute) \($0.kind) \($0.count) \($0.bytes)" }, "size \(size)")
+        }
+    }
 }

@@ -1,0 +1,238 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Keeps the memory of workaround detection bounded whatever the input size: each worker holds at most
+/// `runCapacity` events (32 bytes each); when its buffer is full at the end of a chunk, it sorts the
+/// buffer into a *run* ordered by (identity hash, time, input order) and appends it to its own temporary
+/// file. At merge time `WorkaroundRunMerge` reads every run back through small buffers and merges them
+/// into one stream per identity, in exactly the order a single in-memory sort would give: an external
+/// merge sort. Results are the same whether or not anything was spilled.
+
+/// Sorts a worker's buffered events into run order: identity hash, then time, then their place in the
+/// buffer (which is input order: a worker receives its chunks in input order).
+func sortedRunOrder(_ events: UnsafeBufferPointer<WorkaroundEvent>, identityHashes: UnsafeBufferPointer<UInt64>) -> [Int32] {
+    var order = [Int32](unsafeUninitializedCapacity: events.count) { buffer, count in
+        for i in 0..<events.count { buffer[i] = Int32(i) }
+        count = events.count
+    }
+    order.withUnsafeMutableBufferPointer { order in
+        order.sort { a, b in
+            let ea = events[Int(a)], eb = events[Int(b)]
+            let ha = identityHashes[Int(ea.identity)], hb = identityHashes[Int(eb.identity)]
+            if ha != hb { return ha < hb }
+            if ea.time != eb.time { return ea.time < eb.time }
+            return a < b
+        }
+    }
+    return order
+}
+
+/// A worker's temporary file of sorted runs. Unlinked as soon as it is created, so nothing is left
+/// behind, whatever way the process ends.
+final class WorkaroundSpillFile {
+    struct Run { var offset: Int; var count: Int }
+
+    private let fd: Int32
+    private(set) var runs: [Run] = []
+    private var end = 0
+    static let stride = MemoryLayout<WorkaroundEvent>.stride
+
+    /// nil when no temporary file can be made in `directory`.
+    init?(directory: String) {
+        var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast())
+        template.append(contentsOf: "shadowscan-events-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return nil }
+        _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Appends one run: `events` in the order `order` gives. False when the write failed (disk full):
+    /// the file is then as it was before.
+    func append(_ events: UnsafeBufferPointer<WorkaroundEvent>, order: [Int32]) -> Bool {
+        let staging = UnsafeMutableBufferPointer<WorkaroundEvent>.allocate(capacity: 4096)
+        defer { staging.deallocate() }
+        var written = 0
+        while written < order.count {
+            let n = min(staging.count, order.count - written)
+            for i in 0..<n { staging[i] = events[Int(order[written + i])] }
+            guard writeAll(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(staging)[0..<(n * Self.stride)]),
+                           at: end + written * Self.stride) else { return false }
+            written += n
+        }
+        runs.append(Run(offset: end, count: order.count))
+        end += order.count * Self.stride
+        return true
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            done += n
+        }
+        return true
+    }
+
+    /// Reads up to `into.count` events of `run` from event `index`; the number read (0 on a read error).
+    func read(run: Run, from index: Int, into buffer: UnsafeMutableBufferPointer<WorkaroundEvent>) -> Int {
+        let wanted = min(buffer.count, run.count - index)
+        guard wanted > 0 else { return 0 }
+        let raw = UnsafeMutableRawBufferPointer(buffer)
+        var done = 0
+        while done < wanted * Self.stride {
+            let n = pread(fd, raw.baseAddress! + done, wanted * Self.stride - done, off_t(run.offset + index * Self.stride + done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            done += n
+        }
+        return done / Self.stride
+    }
+}
+
+/// One sorted run being merged: a worker's spilled run read through a small buffer, a worker's last
+/// (in-memory) run, or the mail hook's events.
+struct WorkaroundRunCursor {
+    enum Source {
+        case file(WorkaroundSpillFile, WorkaroundSpillFile.Run)
+        case memory([WorkaroundEvent])
+        case detector([DetectorEvent], hashes: [UInt64])
+    }
+
+    let source: Source
+    /// Worker whose local ids the events carry (unused for `.detector`).
+    let worker: Int
+    private var buffer: UnsafeMutableBufferPointer<WorkaroundEvent>
+    private var buffered = 0
+    private var bufferIndex = 0
+    /// Index of the next event of the run to load into `buffer` (file runs), or to return (memory runs).
+    private var next = 0
+    /// Events that could not be read back (a failing disk); counted as overflow.
+    private(set) var lost = 0
+
+    init(_ source: Source, worker: Int, bufferEvents: Int) {
+        self.source = source
+        self.worker = worker
+        if case .file = source { buffer = .allocate(capacity: max(1, bufferEvents)) } else { buffer = .allocate(capacity: 0) }
+    }
+
+    func release() { buffer.deallocate() }
+
+    /// The next worker event, nil at the end (not for `.detector` cursors).
+    mutating func nextEvent() -> WorkaroundEvent? {
+        switch source {
+        case .memory(let events):
+            guard next < events.count else { return nil }
+            defer { next += 1 }
+            return events[next]
+        case .file(let file, let run):
+            if bufferIndex == buffered {
+                guard next < run.count else { return nil }
+                buffered = file.read(run: run, from: next, into: buffer)
+                if buffered == 0 { lost += run.count - next; next = run.count; return nil }
+                next += buffered
+                bufferIndex = 0
+            }
+            defer { bufferIndex += 1 }
+            return buffer[bufferIndex]
+        case .detector:
+            return nil
+        }
+    }
+
+    /// The next mail event with its identity hash, nil at the end (only `.detector` cursors).
+    mutating func nextDetectorEvent() -> (DetectorEvent, UInt64)? {
+        guard case .detector(let events, let hashes) = source, next < events.count else { return nil }
+        defer { next += 1 }
+        return (events[next], hashes[next])
+    }
+}
+
+/// Merges sorted runs into one stream ordered by (identity hash, time, input order): a binary heap of
+/// the runs' next events. Worker events leave with global identity and host ids.
+struct WorkaroundRunMerge {
+    private var cursors: [WorkaroundRunCursor] = []
+
+    /// Read buffers of all file runs together stay under this, however many runs there are.
+    static let readBufferBudget = 8 << 20
+
+    mutating func add(_ source: WorkaroundRunCursor.Source, worker: Int) {
+        cursors.append(WorkaroundRunCursor(source, worker: worker, bufferEvents: 0))
+    }
+
+    private struct Head {
+        var hash: UInt64
+        var time: Int64
+        /// Global chunk rank of the event (mail events: after every proxy event of the same millisecond).
+        var rank: UInt64
+        var cursor: Int
+        var event: DetectorEvent
+
+        @inline(__always)
+        static func < (a: Head, b: Head) -> Bool {
+            if a.hash != b.hash { return a.hash < b.hash }
+            if a.time != b.time { return a.time < b.time }
+            return a.rank < b.rank
+        }
+    }
+
+    /// Calls `body` with every event in order; returns the number of events that could not be read back.
+    mutating func merge(chunkRank: [[UInt64]], identityMaps: [[Int]], identityHashes: [[UInt64]], hostMaps: [[Int32]],
+                        _ body: (UInt64, DetectorEvent) -> Void) -> Int {
+        let fileRuns = cursors.filter { if case .file = $0.source { return true }; return false }.count
+        let bufferEvents = max(64, min(8192, Self.readBufferBudget / WorkaroundSpillFile.stride / max(1, fileRuns)))
+        cursors = cursors.map { WorkaroundRunCursor($0.source, worker: $0.worker, bufferEvents: bufferEvents) }
+        defer { for c in cursors { c.release() } }
+
+        func next(_ c: Int) -> Head? {
+            if case .detector = cursors[c].source {
+                guard let (e, hash) = cursors[c].nextDetectorEvent() else { return nil }
+                return Head(hash: hash, time: e.time, rank: .max, cursor: c, event: e)
+            }
+            guard let e = cursors[c].nextEvent() else { return nil }
+            let w = cursors[c].worker
+            let rank = chunkRank[w][Int(e.chunk)]
+            return Head(hash: identityHashes[w][Int(e.identity)], time: e.time, rank: rank, cursor: c, event: DetectorEvent(
+                time: e.time, position: rank << 32, bytes: e.bytes, identity: Int32(identityMaps[w][Int(e.identity)]),
+                host: e.host >= 0 ? hostMaps[w][Int(e.host)] : -1, service: Int32(e.service), flags: e.flags))
+        }
+
+        var heap: [Head] = []
+        heap.reserveCapacity(cursors.count)
+        for c in cursors.indices { if let head = next(c) { heap.append(head) } }
+        // Heapify, then pop the smallest and refill from its run until every run is done.
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(&heap, i) }
+        while let top = heap.first {
+            body(top.hash, top.event)
+            if let refill = next(top.cursor) {
+                heap[0] = refill
+            } else {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(&heap, 0) }
+        }
+        return cursors.reduce(0) { $0 + $1.lost }
+    }
+
+    private func siftDown(_ heap: inout [Head], _ start: Int) {
+        var i = start
+        let n = heap.count
+        while true {
+            let left = 2 * i + 1
+            guard left < n else { return }
+            var smallest = left
+            if left + 1 < n && heap[left + 1] < heap[left] { smallest = left + 1 }
+            guard heap[smallest] < heap[i] else { return }
+            heap.swapAt(i, smallest)
+            i = smallest
+        }
+    }
+}

@@ -97,11 +97,13 @@ struct Analyse: ParsableCommand {
             warn(String(format: "timings: rules %.3f s, stream %.3f s (%.0f MB/s, %.0f lines/s, %d workers), merge %.3f s; chunks per worker: ",
                         loaded.timeIntervalSince(started), result.streamSeconds, mb / max(result.streamSeconds, 1e-9),
                         Double(result.totals.lines) / max(result.streamSeconds, 1e-9), result.workers, result.mergeSeconds)
-                 + result.chunksPerWorker.map(String.init).joined(separator: "/"))
+                 + result.chunksPerWorker.map(String.init).joined(separator: "/")
+                 + (result.spilledWorkaroundRuns > 0
+                    ? "; workaround events spilled: \(result.spilledWorkaroundEvents) in \(result.spilledWorkaroundRuns) runs" : ""))
         }
         if let json {
             do {
-                try ReportWriter.write(bytes: JSONReport.document(result).serializedBytes(), to: json)
+                try ReportWriter.write(to: json) { try JSONReport.write(result, to: &$0) }
             } catch {
                 warn("error: cannot write \(json): \(error.localizedDescription)")
                 throw ExitCode(1)

@@ -10,11 +10,28 @@ public enum JSONReport {
          ("bytes_in", .int(u.bytesIn)), ("bytes_out", u.bytesOut.json), ("uploads", .int(u.uploads))]
     }
 
+    /// The whole document as one value (tests, small runs). `write(_:to:)` streams the same bytes.
     public static func document(_ result: AnalysisResult) -> JSONValue {
+        .object(members(result).map { key, member in
+            switch member {
+            case .value(let value): return (key, value)
+            case .rows(let count, let row): return (key, .array((0..<count).map(row)))
+            }
+        })
+    }
+
+    /// A top-level member: a value, or an array built one row at a time while it is written, so a
+    /// document of 100,000s of rows never exists as a tree in memory.
+    enum Member {
+        case value(JSONValue)
+        case rows(count: Int, row: (Int) -> JSONValue)
+    }
+
+    static func members(_ result: AnalysisResult) -> [(String, Member)] {
         let t = result.totals
-        return .object([
-            ("schema", .string(schema)),
-            ("totals", .object([
+        return [
+            ("schema", .value(.string(schema))),
+            ("totals", .value(.object([
                 ("lines", .int(t.lines)), ("records", .int(t.records)), ("malformed", .int(t.malformed)),
                 ("matched", .int(t.matched)), ("bytes", .int(t.bytes)), ("bytes_out", .int(t.bytesOut)),
                 ("oversized", .int(t.oversized)), ("input_bytes", .int(t.inputBytes)),
@@ -22,8 +39,8 @@ public enum JSONReport {
                 ("timeline_overflow", .int(t.timelineOverflow)),
                 ("workaround_event_overflow", .int(t.workaroundEventOverflow)),
                 ("skipped", .int(t.skipped)),
-            ])),
-            ("inputs", .array(result.inputs.map { input in
+            ]))),
+            ("inputs", .value(.array(result.inputs.map { input in
                 .object([
                     ("path", .string(input.path)), ("format", (input.format?.rawValue).json),
                     ("lines", .int(input.lines)), ("records", .int(input.records)), ("malformed", .int(input.malformed)),
@@ -33,8 +50,8 @@ public enum JSONReport {
                     ("compression", (input.compression?.rawValue).json),
                     ("skipped", .int(input.skipped)),
                 ])
-            })),
-            ("services", .array(result.services.map { s in
+            }))),
+            ("services", .value(.array(result.services.map { s in
                 .object([
                     ("id", .string(s.id)), ("name", .string(s.name)), ("category", .string(s.category)),
                     ("risk", .string(s.risk.rawValue)), ("personal", .bool(s.personal)),
@@ -44,23 +61,55 @@ public enum JSONReport {
                     ("first_seen", .string(CivilTime.iso8601(millis: s.firstSeenMillis))),
                     ("last_seen", .string(CivilTime.iso8601(millis: s.lastSeenMillis))),
                 ])
-            })),
-            ("categories", .array(result.categories.map { c in
+            }))),
+            ("categories", .value(.array(result.categories.map { c in
                 .object([("category", .string(c.category)), ("services", .int(c.services))] + usageMembers(c.usage))
-            })),
-            ("users", .array(result.users.map { u in
-                .object([
+            }))),
+            ("users", .rows(count: result.users.count) { i in
+                let u = result.users[i]
+                return .object([
                     ("user", .string(u.user)), ("requests", .int(u.requests)), ("denied", .int(u.denied)),
                     ("services", .array(u.services.map { .string($0) })),
                 ])
-            })),
-            ("unknown_domains", .array(result.unknownDomains.map { d in
+            }),
+            ("unknown_domains", .value(.array(result.unknownDomains.map { d in
                 .object([("domain", .string(d.domain)), ("users", .int(d.users)), ("requests", .int(d.requests)), ("bytes", .int(d.bytes))])
-            })),
-            ("mail", mailSection(result.mail)),
-            ("workarounds", workaroundsSection(result)), ("decisions", decisionsSection(result)),
-            ("timeline", timelineSection(result.timeline)),
-            ("privacy", privacySection(result.privacy)),
-        ])
+            }))),
+            ("mail", .value(mailSection(result.mail))),
+            ("workarounds", .rows(count: result.workarounds.count) { workaroundRow(result.workarounds[$0]) }),
+            ("decisions", .value(decisionsSection(result))),
+            ("timeline", .value(timelineSection(result.timeline))),
+            ("privacy", .value(privacySection(result.privacy))),
+        ]
+    }
+
+    /// Writes the document to `out` as `document(result).serializedBytes()` would, row by row.
+    public static func write(_ result: AnalysisResult, to out: inout JSONOutput) throws {
+        let members = members(result)
+        out.append("{\n")
+        for (i, (key, member)) in members.enumerated() {
+            out.append("  ")
+            JSONValue.escape(key, into: &out.buffer)
+            out.append(": ")
+            switch member {
+            case .value(let value):
+                value.write(into: &out.buffer, indent: 2)
+            case .rows(let count, let row):
+                // Rows are objects, so the array takes the multi-line layout of `JSONValue.write`.
+                if count == 0 { out.append("[]"); break }
+                out.append("[\n")
+                for r in 0..<count {
+                    out.append("    ")
+                    row(r).write(into: &out.buffer, indent: 4)
+                    out.append(r == count - 1 ? "\n" : ",\n")
+                    try out.flushIfFull()
+                }
+                out.append("  ]")
+            }
+            out.append(i == members.count - 1 ? "\n" : ",\n")
+            try out.flushIfFull()
+        }
+        out.append("}\n")
+        try out.flush()
     }
 }

@@ -1,18 +1,16 @@
-/// The JSON document's `workarounds` and `decisions` arrays (always present; empty when none).
+/// The JSON document's `workarounds` rows and `decisions` array (always present; empty when none).
 extension JSONReport {
-    static func workaroundsSection(_ result: AnalysisResult) -> JSONValue {
-        .array(result.workarounds.map { w in
-            .object([
-                ("identity", .string(w.identity)), ("department", w.department.json),
-                ("kind", .string(w.kind.rawValue)),
-                ("blocked", .string(w.blocked)), ("blocked_host", w.blockedHost.json),
-                ("substitute", .string(w.substitute)), ("substitute_host", w.substituteHost.json),
-                ("count", .int(w.count)), ("requests", .int(w.requests)), ("bytes", .int(w.bytes)), ("uploads", .int(w.uploads)),
-                ("first_time", .string(CivilTime.iso8601(millis: w.firstMillis))),
-                ("last_time", .string(CivilTime.iso8601(millis: w.lastMillis))),
-                ("gap_ms", .int(w.gapMillis)), ("out_of_hours", w.outOfHours.json),
-            ])
-        })
+    static func workaroundRow(_ w: AnalysisResult.Workaround) -> JSONValue {
+        .object([
+            ("identity", .string(w.identity)), ("department", w.department.json),
+            ("kind", .string(w.kind.rawValue)),
+            ("blocked", .string(w.blocked)), ("blocked_host", w.blockedHost.json),
+            ("substitute", .string(w.substitute)), ("substitute_host", w.substituteHost.json),
+            ("count", .int(w.count)), ("requests", .int(w.requests)), ("bytes", .int(w.bytes)), ("uploads", .int(w.uploads)),
+            ("first_time", .string(CivilTime.iso8601(millis: w.firstMillis))),
+            ("last_time", .string(CivilTime.iso8601(millis: w.lastMillis))),
+            ("gap_ms", .int(w.gapMillis)), ("out_of_hours", w.outOfHours.json),
+        ])
     }
 
     static func decisionsSection(_ result: AnalysisResult) -> JSONValue {

@@ -1,0 +1,50 @@
+import XCTest
+@testable import ShadowScanCore
+
+/// The streamed document (`JSONReport.write`) is byte for byte the document tree's serialization, and it
+/// is written atomically.
+final class JSONOutputTests: XCTestCase {
+    func streamed(_ result: AnalysisResult) throws -> [UInt8] {
+        let file = TestSupport.temporaryDirectory().appendingPathComponent("report.json")
+        try ReportWriter.write(to: file.path) { try JSONReport.write(result, to: &$0) }
+        return Array(try Data(contentsOf: file))
+    }
+
+    func testStreamedBytesEqualTheDocument() throws {
+        let result = ReportFixtures.result()
+        XCTAssertFalse(result.workarounds.isEmpty)
+        XCTAssertFalse(result.users.isEmpty)
+        XCTAssertEqual(try streamed(result), JSONReport.document(result).serializedBytes())
+    }
+
+    func testEmptyRowsAndManyRowsPastTheFlushThreshold() throws {
+        var result = ReportFixtures.result()
+        result.workarounds = []
+        result.users = []
+        let empty = try streamed(result)
+        XCTAssertEqual(empty, JSONReport.document(result).serializedBytes())
+        XCTAssertTrue(String(decoding: empty, as: UTF8.self).contains("\"workarounds\": []"))
+
+        // Enough rows to flush several times mid-array.
+        let row = ReportFixtures.result().workarounds[0]
+        result.workarounds = (0..<12_000).map { i in var w = row; w.identity = "user-\(i)"; w.count = Int64(i); return w }
+        let many = try streamed(result)
+        XCTAssertGreaterThan(many.count, 3 * JSONOutput.flushThreshold)
+        XCTAssertEqual(many, JSONReport.document(result).serializedBytes())
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(many)))
+    }
+
+    func testAFailedWriteLeavesTheOldFileAndNoTemporary() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let file = dir.appendingPathComponent("report.json")
+        try Data("old\n".utf8).write(to: file)
+        struct Stop: Error {}
+        XCTAssertThrowsError(try ReportWriter.write(to: file.path) { out in
+            try JSONReport.write(ReportFixtures.result(), to: &out)
+            throw Stop()
+        })
+        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), "old\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["report.json"])
+        XCTAssertThrowsError(try ReportWriter.write(to: dir.appendingPathComponent("missing/report.json").path) { _ in })
+    }
+}

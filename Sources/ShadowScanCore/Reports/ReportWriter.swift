@@ -9,31 +9,34 @@ import Foundation
 /// sees half a report; "-" means standard output.
 public enum ReportWriter {
     public static func write(_ text: String, to path: String) throws {
-        if path == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
-        }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try write(bytes: Array(text.utf8), to: path)
     }
 
-    /// As `write(_:to:)` for UTF-8 bytes, without copying them (large JSON documents).
+    /// As `write(_:to:)` for UTF-8 bytes (large JSON documents).
     public static func write(bytes: [UInt8], to path: String) throws {
-        try bytes.withUnsafeBytes { raw in
-            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
-                            count: raw.count, deallocator: .none)
-            if path == "-" {
-                FileHandle.standardOutput.write(data)
-            } else {
-                try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-            }
+        try write(to: path) { out in
+            out.buffer.append(contentsOf: bytes)
+            try out.flush()
         }
     }
 
     /// Streams a document through `body` into `path` ("-": standard output), atomically: a temporary
-    /// file beside it, renamed over it once complete, removed if anything fails.
+    /// file beside it, renamed over it once complete, removed if anything fails. A path that exists and
+    /// is no regular file (`/dev/null`, a FIFO, `/dev/stdout`) is written in place: renaming over it
+    /// would replace the device or pipe with a file.
     public static func write(to path: String, _ body: (inout JSONOutput) throws -> Void) throws {
         if path == "-" {
             var out = JSONOutput(fd: STDOUT_FILENO, path: "standard output")
+            try body(&out)
+            try out.flush()
+            return
+        }
+        var status = stat()
+        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw ReportWriteError(path: path, message: String(cString: strerror(errno))) }
+            defer { close(fd) }
+            var out = JSONOutput(fd: fd, path: path)
             try body(&out)
             try out.flush()
             return

@@ -47,4 +47,29 @@ final class JSONOutputTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["report.json"])
         XCTAssertThrowsError(try ReportWriter.write(to: dir.appendingPathComponent("missing/report.json").path) { _ in })
     }
+
+    func testIntegersAndTimestampsWrittenAsBytes() {
+        for value: Int64 in [0, 7, -7, 10, 999_999, -1_000_000, .max, .min, .min + 1] {
+            var out: [UInt8] = []
+            JSONValue.writeInt(value, into: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), String(value))
+        }
+        XCTAssertEqual(CivilTime.iso8601(millis: 0), "1970-01-01T00:00:00.000Z")
+        XCTAssertEqual(CivilTime.iso8601(millis: 1_794_038_400_123), "2026-11-07T08:00:00.123Z")
+        XCTAssertEqual(CivilTime.iso8601(millis: -1), "1969-12-31T23:59:59.999Z")
+        XCTAssertEqual(CivilTime.iso8601(millis: 253_402_300_800_000), "10000-01-01T00:00:00.000Z")
+    }
+
+    /// `--json /dev/null` (or a FIFO) is written in place: renaming a temporary file over it would
+    /// replace the device with a regular file.
+    func testDeviceTargetsAreWrittenInPlace() throws {
+        var before = stat()
+        guard stat("/dev/null", &before) == 0, (before.st_mode & S_IFMT) == S_IFCHR else { throw XCTSkip("no /dev/null device here") }
+        try ReportWriter.write(to: "/dev/null") { try JSONReport.write(ReportFixtures.result(), to: &$0) }
+        try ReportWriter.write("text\n", to: "/dev/null")
+        var after = stat()
+        XCTAssertEqual(stat("/dev/null", &after), 0)
+        XCTAssertEqual(after.st_mode & S_IFMT, S_IFCHR, "/dev/null is still a character device")
+        XCTAssertEqual(after.st_rdev, before.st_rdev)
+    }
 }

@@ -257,6 +257,33 @@ public enum CivilTime {
 
     /// ISO 8601 UTC with milliseconds, e.g. `2026-11-02T07:00:01.123Z`.
     public static func iso8601(millis: Int64) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        iso8601(millis: millis, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `iso8601(millis:)` appended as bytes, for documents with many timestamps.
+    static func iso8601(millis: Int64, into out: inout [UInt8]) {
+        let totalSeconds = Int(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
+        let ms = Int(millis - Int64(totalSeconds) * 1000)
+        let days = totalSeconds >= 0 ? totalSeconds / 86400 : (totalSeconds - 86399) / 86400
+        let secondsOfDay = totalSeconds - days * 86400
+        let (y, m, d) = civilFromDays(days)
+        guard (0...9999).contains(y) else { out.append(contentsOf: iso8601Padded(millis: millis).utf8); return }
+        func digits(_ v: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 { out.append(UInt8(ascii: "0") + UInt8(v / divisor % 10)); divisor /= 10 }
+        }
+        digits(y, 4); out.append(UInt8(ascii: "-")); digits(m, 2); out.append(UInt8(ascii: "-")); digits(d, 2)
+        out.append(UInt8(ascii: "T")); digits(secondsOfDay / 3600, 2); out.append(UInt8(ascii: ":"))
+        digits(secondsOfDay / 60 % 60, 2); out.append(UInt8(ascii: ":")); digits(secondsOfDay % 60, 2)
+        out.append(UInt8(ascii: ".")); digits(ms, 3); out.append(UInt8(ascii: "Z"))
+    }
+
+    /// Years outside 0...9999, written as ever (wider or signed).
+    private static func iso8601Padded(millis: Int64) -> String {
         let totalSeconds = Int(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
         let ms = Int(millis - Int64(totalSeconds) * 1000)
         let days = totalSeconds >= 0 ? totalSeconds / 86400 : (totalSeconds - 86399) / 86400

@@ -15,7 +15,7 @@ public enum JSONReport {
         .object(members(result).map { key, member in
             switch member {
             case .value(let value): return (key, value)
-            case .rows(let count, let row): return (key, .array((0..<count).map(row)))
+            case .rows(let count, let row), .directRows(let count, let row, _): return (key, .array((0..<count).map(row)))
             }
         })
     }
@@ -25,6 +25,8 @@ public enum JSONReport {
     enum Member {
         case value(JSONValue)
         case rows(count: Int, row: (Int) -> JSONValue)
+        /// Rows the stream writes straight as bytes (`row` builds the same value for `document`).
+        case directRows(count: Int, row: (Int) -> JSONValue, write: (Int, inout [UInt8]) -> Void)
     }
 
     static func members(_ result: AnalysisResult) -> [(String, Member)] {
@@ -76,7 +78,8 @@ public enum JSONReport {
                 .object([("domain", .string(d.domain)), ("users", .int(d.users)), ("requests", .int(d.requests)), ("bytes", .int(d.bytes))])
             }))),
             ("mail", .value(mailSection(result.mail))),
-            ("workarounds", .rows(count: result.workarounds.count) { workaroundRow(result.workarounds[$0]) }),
+            ("workarounds", .directRows(count: result.workarounds.count, row: { workaroundRow(result.workarounds[$0]) },
+                                        write: { writeWorkaroundRow(result.workarounds[$0], into: &$1, indent: 4) })),
             ("decisions", .value(decisionsSection(result))),
             ("timeline", .value(timelineSection(result.timeline))),
             ("privacy", .value(privacySection(result.privacy))),
@@ -94,13 +97,17 @@ public enum JSONReport {
             switch member {
             case .value(let value):
                 value.write(into: &out.buffer, indent: 2)
-            case .rows(let count, let row):
+            case .rows(let count, _), .directRows(let count, _, _):
                 // Rows are objects, so the array takes the multi-line layout of `JSONValue.write`.
                 if count == 0 { out.append("[]"); break }
                 out.append("[\n")
                 for r in 0..<count {
                     out.append("    ")
-                    row(r).write(into: &out.buffer, indent: 4)
+                    switch member {
+                    case .directRows(_, _, let write): write(r, &out.buffer)
+                    case .rows(_, let row): row(r).write(into: &out.buffer, indent: 4)
+                    case .value: break
+                    }
                     out.append(r == count - 1 ? "\n" : ",\n")
                     try out.flushIfFull()
                 }

@@ -84,12 +84,16 @@ public enum PrivacyTransform {
             var seen: [String: String] = [:]
             var collided: Set<String> = []
             let keep = mailDomainsToKeep(result)
+            // One HMAC per distinct identity: workaround rows repeat each identity many times.
+            var known: [IdentityKind: [String: String]] = [:]
             mapIdentities(&result) { kind, identity in
+                if let p = known[kind]?[identity] { return p }
                 let p: String
                 switch kind {
                 case .user: p = pseudonyms.pseudonym(identity)
                 case .mailAddress: p = pseudonyms.pseudonym(address: identity) { keep.contains($0) }
                 }
+                known[kind, default: [:]][identity] = p
                 if let other = seen[p], other != identity { collided.insert(p) } else { seen[p] = identity }
                 return p
             }
@@ -108,18 +112,22 @@ public enum PrivacyTransform {
 
     /// Calls `transform` on every identity the result holds and stores what it returns. Add every new
     /// identity-bearing field here: the privacy tests check that no name from the input survives.
+    /// Fields are written only when the value changes, so a transform that returns its input (as
+    /// `identities(in:)` does) copies no array.
     public static func mapIdentities(_ result: inout AnalysisResult, _ transform: (IdentityKind, String) -> String) {
-        for i in result.users.indices { result.users[i].user = transform(.user, result.users[i].user) }
-        for i in result.workarounds.indices { result.workarounds[i].identity = transform(.user, result.workarounds[i].identity) }
+        func map(_ value: inout String, _ kind: IdentityKind) {
+            let new = transform(kind, value)
+            if new != value { value = new }
+        }
+        for i in result.users.indices { map(&result.users[i].user, .user) }
+        for i in result.workarounds.indices { map(&result.workarounds[i].identity, .user) }
         for i in result.mail.senders.indices {
-            result.mail.senders[i].sender = transform(.mailAddress, result.mail.senders[i].sender)
-            for j in result.mail.senders[i].selfForwarding.indices {
-                result.mail.senders[i].selfForwarding[j].recipient = transform(.mailAddress, result.mail.senders[i].selfForwarding[j].recipient)
-            }
+            map(&result.mail.senders[i].sender, .mailAddress)
+            for j in result.mail.senders[i].selfForwarding.indices { map(&result.mail.senders[i].selfForwarding[j].recipient, .mailAddress) }
         }
         for i in result.mail.autoForwards.indices {
-            result.mail.autoForwards[i].mailbox = transform(.mailAddress, result.mail.autoForwards[i].mailbox)
-            result.mail.autoForwards[i].recipient = transform(.mailAddress, result.mail.autoForwards[i].recipient)
+            map(&result.mail.autoForwards[i].mailbox, .mailAddress)
+            map(&result.mail.autoForwards[i].recipient, .mailAddress)
         }
     }
 

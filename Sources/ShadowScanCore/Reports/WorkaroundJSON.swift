@@ -13,6 +13,44 @@ extension JSONReport {
         ])
     }
 
+    /// `workaroundRow(w).write(into:indent:)` without building the value: the document can hold
+    /// 100,000s of rows (tested byte for byte against it).
+    static func writeWorkaroundRow(_ w: AnalysisResult.Workaround, into out: inout [UInt8], indent: Int) {
+        var first = true
+        func key(_ name: StaticString) {
+            out.append(contentsOf: (first ? "\n" : ",\n").utf8)
+            first = false
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent + 2))
+            out.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(contentsOf: "\": ".utf8)
+        }
+        func string(_ name: StaticString, _ value: String?) {
+            key(name)
+            if let value { JSONValue.escape(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        }
+        func int(_ name: StaticString, _ value: Int64?) {
+            key(name)
+            if let value { JSONValue.writeInt(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        }
+        func time(_ name: StaticString, _ millis: Int64) {
+            key(name)
+            out.append(UInt8(ascii: "\""))
+            CivilTime.iso8601(millis: millis, into: &out)
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: "{"))
+        string("identity", w.identity); string("department", w.department); string("kind", w.kind.rawValue)
+        string("blocked", w.blocked); string("blocked_host", w.blockedHost)
+        string("substitute", w.substitute); string("substitute_host", w.substituteHost)
+        int("count", w.count); int("requests", w.requests); int("bytes", w.bytes); int("uploads", w.uploads)
+        time("first_time", w.firstMillis); time("last_time", w.lastMillis)
+        int("gap_ms", w.gapMillis); int("out_of_hours", w.outOfHours)
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+        out.append(UInt8(ascii: "}"))
+    }
+
     static func decisionsSection(_ result: AnalysisResult) -> JSONValue {
         .array(result.decisions.map { d in
             .object([

@@ -90,17 +90,10 @@ struct Analyse: ParsableCommand {
         // The store gets plain identities (what `reveal` resolves) and gives decisions their trend.
         let stored = workaround.record(&analysed, in: store, policy: analyzer.policy, catalog: catalog)
         // Pseudonyms and k-suppression apply once, here, so every output below shows the same thing.
-        let result = PrivacyTransform.apply(analysed, privacy)
+        let analysedAt = Date()
+        let result = PrivacyTransform.apply(consume analysed, privacy)
+        let transformedAt = Date()
 
-        if timings {
-            let mb = Double(result.totals.inputBytes) / 1e6
-            warn(String(format: "timings: rules %.3f s, stream %.3f s (%.0f MB/s, %.0f lines/s, %d workers), merge %.3f s; chunks per worker: ",
-                        loaded.timeIntervalSince(started), result.streamSeconds, mb / max(result.streamSeconds, 1e-9),
-                        Double(result.totals.lines) / max(result.streamSeconds, 1e-9), result.workers, result.mergeSeconds)
-                 + result.chunksPerWorker.map(String.init).joined(separator: "/")
-                 + (result.spilledWorkaroundRuns > 0
-                    ? "; workaround events spilled: \(result.spilledWorkaroundEvents) in \(result.spilledWorkaroundRuns) runs" : ""))
-        }
         if let json {
             do {
                 try ReportWriter.write(to: json) { try JSONReport.write(result, to: &$0) }
@@ -108,6 +101,17 @@ struct Analyse: ParsableCommand {
                 warn("error: cannot write \(json): \(error.localizedDescription)")
                 throw ExitCode(1)
             }
+        }
+        if timings {
+            let mb = Double(result.totals.inputBytes) / 1e6
+            warn(String(format: "timings: rules %.3f s, stream %.3f s (%.0f MB/s, %.0f lines/s, %d workers), merge %.3f s, store %.3f s, privacy %.3f s, json %.3f s; chunks per worker: ",
+                        loaded.timeIntervalSince(started), result.streamSeconds, mb / max(result.streamSeconds, 1e-9),
+                        Double(result.totals.lines) / max(result.streamSeconds, 1e-9), result.workers, result.mergeSeconds,
+                        analysedAt.timeIntervalSince(loaded) - result.streamSeconds - result.mergeSeconds,
+                        transformedAt.timeIntervalSince(analysedAt), Date().timeIntervalSince(transformedAt))
+                 + result.chunksPerWorker.map(String.init).joined(separator: "/")
+                 + (result.spilledWorkaroundRuns > 0
+                    ? "; workaround events spilled: \(result.spilledWorkaroundEvents) in \(result.spilledWorkaroundRuns) runs" : ""))
         }
         if !quiet {
             let summary = TextSummary.render(result, top: top)

@@ -73,6 +73,9 @@ struct WorkaroundDetector {
     private(set) var findings: [Finding] = []
     /// Per service number.
     private(set) var evidence: [ServiceEvidence]
+    /// Per service: the day and identity last added to its evidence (already in the sets).
+    private var lastDay: [Int64]
+    private var lastTriedBy: [Int32]
 
     init(catalog: ServiceCatalog, policy: WorkaroundPolicy) {
         self.catalog = catalog
@@ -85,6 +88,8 @@ struct WorkaroundDetector {
         isSanctioned = policy.status.map { $0 == .sanctioned }
         alternativeOf = catalog.categoryIndex.map { c in Int32(policy.alternatives[c] ?? -1) }
         evidence = Array(repeating: ServiceEvidence(), count: catalog.services.count)
+        lastDay = Array(repeating: .min, count: catalog.services.count)
+        lastTriedBy = Array(repeating: -1, count: catalog.services.count)
     }
 
     /// One identity's state while its events stream past.
@@ -118,8 +123,10 @@ struct WorkaroundDetector {
         // as the service's requests elsewhere either).
         if e.service >= 0 && !isSanctioned[Int(e.service)] && !e.isIPLiteral {
             let s = Int(e.service)
-            evidence[s].days.insert((hours?.clock ?? .utc).localDay(e.time))
-            evidence[s].triedBy.insert(identity)
+            // Most events repeat the last day and identity seen for their service: skip those inserts.
+            let day = (hours?.clock ?? .utc).localDay(e.time)
+            if lastDay[s] != day { evidence[s].days.insert(day); lastDay[s] = day }
+            if lastTriedBy[s] != identity { evidence[s].triedBy.insert(identity); lastTriedBy[s] = identity }
             if e.isDenied, let hours, !hours.contains(millis: e.time) { evidence[s].outOfHours += 1 }
         }
         if e.isDenied {
@@ -158,7 +165,10 @@ struct WorkaroundDetector {
     }
 
     private func record(_ found: inout [Key: Aggregate], _ key: Key, _ e: DetectorEvent, _ w: OpenWindow) {
-        var a = found[key] ?? Aggregate()
+        add(&found[key, default: Aggregate()], e, w)   // one lookup, updated in place
+    }
+
+    private func add(_ a: inout Aggregate, _ e: DetectorEvent, _ w: OpenWindow) {
         if a.lastDenial != w.sequence {
             if a.episodes == 0 {
                 a.firstMillis = e.time
@@ -174,6 +184,5 @@ struct WorkaroundDetector {
         a.bytes += e.bytes
         if e.isUpload { a.uploads += 1 }
         a.lastMillis = e.time
-        found[key] = a
     }
 }

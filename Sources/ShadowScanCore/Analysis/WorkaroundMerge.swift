@@ -85,9 +85,30 @@ struct WorkaroundMerge {
         result.totals.workaroundEventOverflow += Int64(lost)
 
         let name = { (id: Int32) in String(decoding: userNames[Int(id)], as: UTF8.self) }
-        let host = { (id: Int32) -> String? in id >= 0 ? String(decoding: hostNames[Int(id)], as: UTF8.self) : nil }
-        result.workarounds = detector.findings.map { f in
-            let identity = name(f.identity)
+        // Each identity and host becomes a String once, however many rows name it.
+        var identityStrings: [Int32: String] = [:], hostStrings: [Int32: String] = [:]
+        for f in detector.findings where identityStrings[f.identity] == nil { identityStrings[f.identity] = name(f.identity) }
+        func host(_ id: Int32) -> String? {
+            guard id >= 0 else { return nil }
+            if let known = hostStrings[id] { return known }
+            let s = String(decoding: hostNames[Int(id)], as: UTF8.self)
+            hostStrings[id] = s
+            return s
+        }
+        // Rows in their final order (`order`), sorted as integers: identities and services ranked once.
+        let identityRank = Dictionary(uniqueKeysWithValues: identityStrings.sorted { $0.value < $1.value }.enumerated().map { ($1.key, Int32($0)) })
+        let serviceIDs = catalog.services.map(\.id) + [WorkaroundMerge.personalMail]
+        var serviceRank = [Int32](repeating: 0, count: serviceIDs.count)
+        for (rank, s) in serviceIDs.indices.sorted(by: { serviceIDs[$0] < serviceIDs[$1] }).enumerated() { serviceRank[s] = Int32(rank) }
+        let kindRank = Dictionary(uniqueKeysWithValues: AnalysisResult.WorkaroundKind.allCases.sorted().enumerated().map { ($1, Int32($0)) })
+        let keys = detector.findings.map { f in
+            (-f.aggregate.episodes, -f.aggregate.bytes, identityRank[f.identity]!, serviceRank[Int(f.key.blocked)],
+             serviceRank[f.key.substitute >= 0 ? Int(f.key.substitute) : serviceIDs.count - 1], kindRank[f.key.kind]!)
+        }
+        let rowOrder = keys.indices.sorted { keys[$0] < keys[$1] }
+        result.workarounds = rowOrder.map { i in
+            let f = detector.findings[i]
+            let identity = identityStrings[f.identity]!
             return AnalysisResult.Workaround(
                 identity: identity, department: policy.department(of: identity), kind: f.key.kind,
                 blocked: catalog.services[Int(f.key.blocked)].id, blockedHost: host(f.aggregate.blockedHost),
@@ -97,7 +118,6 @@ struct WorkaroundMerge {
                 lastMillis: f.aggregate.lastMillis, gapMillis: f.aggregate.gapMillis,
                 outOfHours: policy.workingHours == nil ? nil : f.aggregate.outOfHours)
         }
-        WorkaroundMerge.sort(&result.workarounds)
 
         result.decisions = DecisionEvidence(catalog: catalog, policy: policy)
             .decisions(services: result.services, findings: detector.findings, evidence: detector.evidence, identityName: name)
@@ -135,6 +155,18 @@ struct WorkaroundMerge {
     /// Sorts by `order` through a permutation: moving the rows themselves (five strings each) while
     /// sorting 100,000s of them cost more than the detection.
     public static func sort(_ rows: inout [AnalysisResult.Workaround]) {
+        // Rows already in order of episodes and bytes (the merge's, renamed by pseudonyms) only need
+        // each run of equal (episodes, bytes) put in order: usually runs of one.
+        if zip(rows, rows.dropFirst()).allSatisfy({ a, b in (a.count, a.bytes) >= (b.count, b.bytes) }) {
+            var start = 0
+            while start < rows.count {
+                var end = start + 1
+                while end < rows.count && rows[end].count == rows[start].count && rows[end].bytes == rows[start].bytes { end += 1 }
+                if end - start > 1 { rows[start..<end].sort(by: order) }
+                start = end
+            }
+            return
+        }
         // Strings ranked once; then every comparison is between integers.
         func ranks(_ values: [String]) -> [String: Int64] {
             Dictionary(uniqueKeysWithValues: Array(Set(values)).sorted().enumerated().map { ($1, Int64($0)) })

@@ -67,7 +67,9 @@ public struct PrivacyNotice: Sendable {
 /// on the finished result, so every renderer (text, JSON, HTML, Markdown, CSV) shows the same thing.
 /// Every identity-bearing field of `AnalysisResult` is listed in `mapIdentities`, and nowhere else.
 public enum PrivacyTransform {
-    public static func apply(_ input: AnalysisResult, _ options: PrivacyOptions) -> AnalysisResult {
+    /// Takes the result by value: a caller that hands over its last reference (`consume`) lets the
+    /// identities be replaced in place instead of in a copy of every table.
+    public static func apply(_ input: consuming AnalysisResult, _ options: PrivacyOptions) -> AnalysisResult {
         var result = input
         var notice = PrivacyNotice()
         notice.audience = options.audience.rawValue

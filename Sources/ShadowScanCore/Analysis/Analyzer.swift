@@ -22,6 +22,9 @@ public struct AnalysisOptions: Sendable {
     /// in `spillDirectory` (Analysis/WorkaroundSpill.swift).
     public var workaroundRunCapacity = WorkaroundSetup.defaultRunCapacity
     public var spillDirectory = WorkaroundSetup.defaultSpillDirectory
+    /// Identity partitions the workaround merge runs on in parallel; nil: one per core. The result is
+    /// the same for any value (tested).
+    public var workaroundPartitions: Int?
     /// Mail-gateway analysis settings (Analysis/MailOptions.swift).
     public var mail = MailOptions()
 
@@ -105,7 +108,7 @@ public final class Analyzer: Sendable {
         // Messages to personal addresses join the caller's for mail-route workarounds.
         let (mailSection, routes) = mail.finish(adding: mailRoutes)
         var result = ResultMerger(catalog: catalog, sources: sources, outcomes: outcomes.values, workers: aggregates, policy: policy,
-                                  mailRoutes: routes).merge()
+                                  mailRoutes: routes, workaroundPartitions: options.workaroundPartitions ?? WorkaroundMerge.defaultPartitions).merge()
         result.mail = mailSection
         result.streamSeconds = Double(streamed.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         result.mergeSeconds = Double(DispatchTime.now().uptimeNanoseconds - streamed.uptimeNanoseconds) / 1e9

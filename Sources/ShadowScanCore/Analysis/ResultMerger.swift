@@ -9,6 +9,8 @@ struct ResultMerger {
     var policy: WorkaroundPolicy? = nil
     /// Messages to personal addresses, for mail-route workarounds (MailRouteHook.swift).
     var mailRoutes = MailRouteEvents()
+    /// Identity partitions workaround detection runs in parallel (the result does not depend on it).
+    var workaroundPartitions = WorkaroundMerge.defaultPartitions
 
     func merge() -> AnalysisResult {
         var result = AnalysisResult()
@@ -125,7 +127,7 @@ struct ResultMerger {
         result.unknownDomains = Array(top.prefix(AnalysisResult.unknownDomainLimit))
         result.timeline = daily.timeline(catalog)
         result.totals.timelineOverflow = daily.overflow
-        if let policy { WorkaroundMerge(catalog: catalog, policy: policy).run(workers: workers, userMaps: userMaps, userNames: userNames, mail: mailRoutes, into: &result) }
+        if let policy { WorkaroundMerge(catalog: catalog, policy: policy, partitions: workaroundPartitions).run(workers: workers, userMaps: userMaps, userNames: userNames, mail: mailRoutes, into: &result) }
         return result
     }
 

@@ -29,7 +29,25 @@ struct DetectorEvent {
 ///
 /// Events must come sorted by (identity, time, position); the result depends on nothing else.
 struct WorkaroundDetector {
-    struct Key: Hashable { var blocked: Int32; var substitute: Int32; var kind: AnalysisResult.WorkaroundKind }
+    struct Key: Hashable {
+        var blocked: Int32
+        var substitute: Int32
+        var kind: AnalysisResult.WorkaroundKind
+
+        // By case, not by the String raw value the standard library would hash and compare.
+        private var packed: UInt64 {
+            let k: UInt64
+            switch kind {
+            case .substitution: k = 0
+            case .sideDoor: k = 1
+            case .evasion: k = 2
+            case .mailRoute: k = 3
+            }
+            return UInt64(UInt32(bitPattern: blocked)) << 32 | UInt64(UInt32(bitPattern: substitute) & 0x3FFF_FFFF) << 2 | k
+        }
+        static func == (a: Key, b: Key) -> Bool { a.blocked == b.blocked && a.substitute == b.substitute && a.packed & 3 == b.packed & 3 }
+        func hash(into hasher: inout Hasher) { hasher.combine(packed) }
+    }
 
     struct Aggregate {
         var episodes: Int64 = 0
@@ -153,6 +171,18 @@ struct WorkaroundDetector {
                 continue
             }
             record(&pass.found, Key(blocked: w.service, substitute: e.service, kind: kind), e, w)
+        }
+    }
+
+    /// Joins the findings and evidence of a detector that saw other identities.
+    mutating func absorb(_ other: WorkaroundDetector) {
+        findings.append(contentsOf: other.findings)
+        for s in evidence.indices {
+            evidence[s].days.formUnion(other.evidence[s].days)
+            evidence[s].outOfHours += other.evidence[s].outOfHours
+            evidence[s].workedAround.formUnion(other.evidence[s].workedAround)
+            evidence[s].movedToAlternative.formUnion(other.evidence[s].movedToAlternative)
+            evidence[s].triedBy.formUnion(other.evidence[s].triedBy)
         }
     }
 

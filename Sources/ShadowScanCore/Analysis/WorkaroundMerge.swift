@@ -1,9 +1,15 @@
+import Dispatch
+import Foundation
+
 /// The merge side of workaround detection: maps every worker's events to global identities and hosts,
 /// puts them in input order per identity, runs `WorkaroundDetector`, and builds the result's
 /// `workarounds` and `decisions`.
 struct WorkaroundMerge {
     let catalog: ServiceCatalog
     let policy: WorkaroundPolicy
+    var partitions = WorkaroundMerge.defaultPartitions
+
+    static var defaultPartitions: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) }
 
     /// `userMaps[w][local]` is worker `w`'s identity `local` as a global id into `userNames`.
     func run(workers: [WorkerAggregates], userMaps: [[Int]], userNames: [[UInt8]], mail: MailRouteEvents = MailRouteEvents(),
@@ -37,8 +43,21 @@ struct WorkaroundMerge {
             result.totals.workaroundEventOverflow += worker.tallies.workarounds.overflow
         }
 
-        // Every sorted run: the spilled ones, each worker's last one (sorted here, in memory), the mail hook's.
+        // Every sorted run: the spilled ones, each worker's last one (sorted here, in memory, a worker per
+        // core), the mail hook's.
         let identityHashes = workers.map { $0.tallies.users.allHashes }
+        var tails = [[WorkaroundEvent]](repeating: [], count: workers.count)
+        tails.withUnsafeMutableBufferPointer { tails in
+            let shared = UnsafeSendable((tails, workers, identityHashes))
+            DispatchQueue.concurrentPerform(iterations: workers.count) { w in
+                let (tails, workers, identityHashes) = shared.value
+                let tail = workers[w].tallies.workarounds.events
+                workers[w].tallies.workarounds.events = []
+                tails[w] = tail.withUnsafeBufferPointer { events in
+                    identityHashes[w].withUnsafeBufferPointer { hashes in sortedRunOrder(events, identityHashes: hashes).map { events[Int($0)] } }
+                }
+            }
+        }
         var runs = WorkaroundRunMerge()
         for (w, worker) in workers.enumerated() {
             if let file = worker.tallies.workarounds.spillFile {
@@ -46,13 +65,9 @@ struct WorkaroundMerge {
                 result.spilledWorkaroundRuns += file.runs.count
                 result.spilledWorkaroundEvents += Int64(file.runs.reduce(0) { $0 + $1.count })
             }
-            let tail = worker.tallies.workarounds.events
-            worker.tallies.workarounds.events = []
-            let sorted = tail.withUnsafeBufferPointer { events in
-                identityHashes[w].withUnsafeBufferPointer { hashes in sortedRunOrder(events, identityHashes: hashes).map { events[Int($0)] } }
-            }
-            runs.add(.memory(sorted), worker: w)
+            runs.add(.memory(tails[w]), worker: w)
         }
+        tails = []
         let mailEvents = mailDetectorEvents(mail, userNames: userNames)
         if !mailEvents.isEmpty {
             let hashes = userNames.map { name in name.withUnsafeBytes { ByteInterner.hash($0) } }
@@ -62,26 +77,45 @@ struct WorkaroundMerge {
             runs.add(.detector(order.map { mailEvents[$0] }, hashes: order.map { hashes[Int(mailEvents[$0].identity)] }), worker: -1)
         }
 
-        // One ordered pass per identity. Identities come grouped by hash; two identities that share one
-        // (astronomically rare) interleave, so each keeps its own pass until the group ends.
-        var detector = WorkaroundDetector(catalog: catalog, policy: policy)
-        var group: [WorkaroundDetector.IdentityPass] = []
-        var groupHash: UInt64 = 0
-        let lost = runs.merge(chunkRank: chunkRank, identityMaps: userMaps, identityHashes: identityHashes, hostMaps: hostMaps) { hash, e in
-            if hash != groupHash || group.isEmpty {
-                for pass in group.sorted(by: { $0.identity < $1.identity }) { detector.finish(pass) }
-                group.removeAll(keepingCapacity: true)
-                groupHash = hash
-            }
-            if let i = group.firstIndex(where: { $0.identity == e.identity }) {
-                detector.feed(&group[i], e)
-            } else {
-                var pass = WorkaroundDetector.IdentityPass(identity: e.identity)
-                detector.feed(&pass, e)
-                group.append(pass)
+        // One ordered pass per identity, identity-hash partitions on separate cores (their findings and
+        // evidence are disjoint by identity, so joining them gives what one pass would). Identities come
+        // grouped by hash; two that share one (astronomically rare) interleave, so each keeps its own
+        // pass until the group ends.
+        let partitions = runs.partitions(max(1, partitions), identityHashes: identityHashes)
+        var detectors = [WorkaroundDetector?](repeating: nil, count: partitions.count)
+        var lostPerPartition = [Int](repeating: 0, count: partitions.count)
+        let readBudget = WorkaroundRunMerge.readBufferBudget / partitions.count
+        detectors.withUnsafeMutableBufferPointer { detectors in
+            lostPerPartition.withUnsafeMutableBufferPointer { lostPerPartition in
+                let shared = UnsafeSendable((detectors, lostPerPartition, runs, partitions, chunkRank, userMaps, identityHashes, hostMaps))
+                DispatchQueue.concurrentPerform(iterations: partitions.count) { p in
+                    let (detectors, lostPerPartition, runs, partitions, chunkRank, userMaps, identityHashes, hostMaps) = shared.value
+                    var detector = WorkaroundDetector(catalog: catalog, policy: policy)
+                    var group: [WorkaroundDetector.IdentityPass] = []
+                    var groupHash: UInt64 = 0
+                    lostPerPartition[p] = runs.merge(partitions[p], readBufferBudget: readBudget, chunkRank: chunkRank, identityMaps: userMaps,
+                                                     identityHashes: identityHashes, hostMaps: hostMaps) { hash, e in
+                        if hash != groupHash || group.isEmpty {
+                            for pass in group.sorted(by: { $0.identity < $1.identity }) { detector.finish(pass) }
+                            group.removeAll(keepingCapacity: true)
+                            groupHash = hash
+                        }
+                        if let i = group.firstIndex(where: { $0.identity == e.identity }) {
+                            detector.feed(&group[i], e)
+                        } else {
+                            var pass = WorkaroundDetector.IdentityPass(identity: e.identity)
+                            detector.feed(&pass, e)
+                            group.append(pass)
+                        }
+                    }
+                    for pass in group.sorted(by: { $0.identity < $1.identity }) { detector.finish(pass) }
+                    detectors[p] = detector
+                }
             }
         }
-        for pass in group.sorted(by: { $0.identity < $1.identity }) { detector.finish(pass) }
+        var detector = detectors[0]!
+        for other in detectors.dropFirst() { detector.absorb(other!) }
+        let lost = lostPerPartition.reduce(0, +)
         result.totals.workaroundEventOverflow += Int64(lost)
 
         let name = { (id: Int32) in String(decoding: userNames[Int(id)], as: UTF8.self) }
@@ -162,7 +196,19 @@ struct WorkaroundMerge {
             while start < rows.count {
                 var end = start + 1
                 while end < rows.count && rows[end].count == rows[start].count && rows[end].bytes == rows[start].bytes { end += 1 }
-                if end - start > 1 { rows[start..<end].sort(by: order) }
+                if end - start > 1 {
+                    // Through a permutation: moving the rows themselves while sorting costs more.
+                    let permutation = rows.withUnsafeBufferPointer { p in
+                        (start..<end).sorted { a, b in   // `order` on equal (count, bytes), reading fields in place
+                            if p[a].identity != p[b].identity { return p[a].identity < p[b].identity }
+                            if p[a].blocked != p[b].blocked { return p[a].blocked < p[b].blocked }
+                            if p[a].substitute != p[b].substitute { return p[a].substitute < p[b].substitute }
+                            return p[a].kind < p[b].kind
+                        }
+                    }
+                    let sorted = permutation.map { rows[$0] }
+                    for (offset, row) in sorted.enumerated() { rows[start + offset] = row }
+                }
                 start = end
             }
             return

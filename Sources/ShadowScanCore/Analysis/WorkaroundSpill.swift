@@ -98,12 +98,20 @@ final class WorkaroundSpillFile {
 }
 
 /// One sorted run being merged: a worker's spilled run read through a small buffer, a worker's last
-/// (in-memory) run, or the mail hook's events.
+/// (in-memory) run, or the mail hook's events; only the events in `range` (one partition of identities).
 struct WorkaroundRunCursor {
     enum Source {
         case file(WorkaroundSpillFile, WorkaroundSpillFile.Run)
         case memory([WorkaroundEvent])
         case detector([DetectorEvent], hashes: [UInt64])
+
+        var count: Int {
+            switch self {
+            case .file(_, let run): return run.count
+            case .memory(let events): return events.count
+            case .detector(let events, _): return events.count
+            }
+        }
     }
 
     let source: Source
@@ -112,31 +120,48 @@ struct WorkaroundRunCursor {
     private var buffer: UnsafeMutableBufferPointer<WorkaroundEvent>
     private var buffered = 0
     private var bufferIndex = 0
-    /// Index of the next event of the run to load into `buffer` (file runs), or to return (memory runs).
-    private var next = 0
+    /// Index of the next event of the run to load into `buffer` (file runs), or to return (the others).
+    private var next: Int
+    private let end: Int
     /// Events that could not be read back (a failing disk); counted as overflow.
     private(set) var lost = 0
 
-    init(_ source: Source, worker: Int, bufferEvents: Int) {
+    init(_ source: Source, worker: Int, range: Range<Int>, bufferEvents: Int) {
         self.source = source
         self.worker = worker
+        next = range.lowerBound
+        end = range.upperBound
         if case .file = source { buffer = .allocate(capacity: max(1, bufferEvents)) } else { buffer = .allocate(capacity: 0) }
     }
 
     func release() { buffer.deallocate() }
 
+    /// The identity hash of event `i` of `source` (for partitioning; a file run reads that one event).
+    static func hash(of source: Source, at i: Int, identityHashes: [UInt64]) -> UInt64 {
+        switch source {
+        case .memory(let events): return identityHashes[Int(events[i].identity)]
+        case .detector(_, let hashes): return hashes[i]
+        case .file(let file, let run):
+            let one = UnsafeMutableBufferPointer<WorkaroundEvent>.allocate(capacity: 1)
+            defer { one.deallocate() }
+            // An unreadable event sorts last: the partition boundary moves, the events stay counted as lost.
+            return file.read(run: run, from: i, into: one) == 1 ? identityHashes[Int(one[0].identity)] : .max
+        }
+    }
+
     /// The next worker event, nil at the end (not for `.detector` cursors).
     mutating func nextEvent() -> WorkaroundEvent? {
         switch source {
         case .memory(let events):
-            guard next < events.count else { return nil }
+            guard next < end else { return nil }
             defer { next += 1 }
             return events[next]
         case .file(let file, let run):
             if bufferIndex == buffered {
-                guard next < run.count else { return nil }
-                buffered = file.read(run: run, from: next, into: buffer)
-                if buffered == 0 { lost += run.count - next; next = run.count; return nil }
+                guard next < end else { return nil }
+                let want = UnsafeMutableBufferPointer(rebasing: buffer[0..<min(buffer.count, end - next)])
+                buffered = file.read(run: run, from: next, into: want)
+                if buffered == 0 { lost += end - next; next = end; return nil }
                 next += buffered
                 bufferIndex = 0
             }
@@ -149,22 +174,41 @@ struct WorkaroundRunCursor {
 
     /// The next mail event with its identity hash, nil at the end (only `.detector` cursors).
     mutating func nextDetectorEvent() -> (DetectorEvent, UInt64)? {
-        guard case .detector(let events, let hashes) = source, next < events.count else { return nil }
+        guard case .detector(let events, let hashes) = source, next < end else { return nil }
         defer { next += 1 }
         return (events[next], hashes[next])
     }
 }
 
 /// Merges sorted runs into one stream ordered by (identity hash, time, input order): a binary heap of
-/// the runs' next events. Worker events leave with global identity and host ids.
+/// the runs' next events. Worker events leave with global identity and host ids. The hash space splits
+/// into partitions that merge independently (on separate cores): an identity's events all fall in one.
 struct WorkaroundRunMerge {
-    private var cursors: [WorkaroundRunCursor] = []
+    private(set) var sources: [(source: WorkaroundRunCursor.Source, worker: Int)] = []
 
     /// Read buffers of all file runs together stay under this, however many runs there are.
     static let readBufferBudget = 8 << 20
 
     mutating func add(_ source: WorkaroundRunCursor.Source, worker: Int) {
-        cursors.append(WorkaroundRunCursor(source, worker: worker, bufferEvents: 0))
+        sources.append((source, worker))
+    }
+
+    /// Per partition, the range of each source's events whose identity hash falls in it.
+    func partitions(_ count: Int, identityHashes: [[UInt64]]) -> [[Range<Int>]] {
+        let bounds = (0...count).map { p -> UInt64? in p == 0 ? 0 : p == count ? nil : UInt64.max / UInt64(count) * UInt64(p) }
+        let starts = sources.map { entry -> [Int] in
+            let hashes = entry.worker >= 0 ? identityHashes[entry.worker] : []
+            return bounds.map { bound in
+                guard let bound else { return entry.source.count }
+                var low = 0, high = entry.source.count   // first event whose hash is >= bound
+                while low < high {
+                    let mid = (low + high) / 2
+                    if WorkaroundRunCursor.hash(of: entry.source, at: mid, identityHashes: hashes) < bound { low = mid + 1 } else { high = mid }
+                }
+                return low
+            }
+        }
+        return (0..<count).map { p in starts.map { $0[p]..<$0[p + 1] } }
     }
 
     private struct Head {
@@ -183,12 +227,16 @@ struct WorkaroundRunMerge {
         }
     }
 
-    /// Calls `body` with every event in order; returns the number of events that could not be read back.
-    mutating func merge(chunkRank: [[UInt64]], identityMaps: [[Int]], identityHashes: [[UInt64]], hostMaps: [[Int32]],
-                        _ body: (UInt64, DetectorEvent) -> Void) -> Int {
-        let fileRuns = cursors.filter { if case .file = $0.source { return true }; return false }.count
-        let bufferEvents = max(64, min(8192, Self.readBufferBudget / WorkaroundSpillFile.stride / max(1, fileRuns)))
-        cursors = cursors.map { WorkaroundRunCursor($0.source, worker: $0.worker, bufferEvents: bufferEvents) }
+    /// Calls `body` with every event of the partition `ranges` (one per source) in order; returns the
+    /// number of events that could not be read back.
+    func merge(_ ranges: [Range<Int>], readBufferBudget: Int = WorkaroundRunMerge.readBufferBudget,
+               chunkRank: [[UInt64]], identityMaps: [[Int]], identityHashes: [[UInt64]], hostMaps: [[Int32]],
+               _ body: (UInt64, DetectorEvent) -> Void) -> Int {
+        let fileRuns = sources.filter { if case .file = $0.source { return true }; return false }.count
+        let bufferEvents = max(64, min(8192, readBufferBudget / WorkaroundSpillFile.stride / max(1, fileRuns)))
+        var cursors = zip(sources, ranges).map { entry, range in
+            WorkaroundRunCursor(entry.source, worker: entry.worker, range: range, bufferEvents: bufferEvents)
+        }
         defer { for c in cursors { c.release() } }
 
         func next(_ c: Int) -> Head? {

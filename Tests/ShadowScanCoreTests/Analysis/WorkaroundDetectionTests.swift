@@ -40,7 +40,7 @@ final class WorkaroundDetectionTests: XCTestCase {
 
     func analyse(_ files: [[String]], policy: String? = nil, directory: String? = nil, workers: Int = 2, blockSize: Int = 4 << 20,
                  maxEvents: Int = 4_000_000, runCapacity: Int = WorkaroundSetup.defaultRunCapacity, spillDirectory: String? = nil,
-                 mail: MailRouteEvents = MailRouteEvents()) throws -> (AnalysisResult, String) {
+                 partitions: Int? = nil, mail: MailRouteEvents = MailRouteEvents()) throws -> (AnalysisResult, String) {
         let dir = TestSupport.temporaryDirectory()
         var paths: [String] = []
         for (i, lines) in files.enumerated() {
@@ -56,6 +56,7 @@ final class WorkaroundDetectionTests: XCTestCase {
         options.maxWorkaroundEvents = maxEvents
         options.workaroundRunCapacity = runCapacity
         if let spillDirectory { options.spillDirectory = spillDirectory }
+        options.workaroundPartitions = partitions
         let result = Analyzer(catalog: catalog, options: options).run(paths: paths, mailRoutes: mail)
         let json = JSONReport.document(result).serialized().replacingOccurrences(of: dir.path, with: "DIR")
         return (result, json)
@@ -194,10 +195,15 @@ final class WorkaroundDetectionTests: XCTestCase {
         let (reference, referenceJSON) = try analyse(files, workers: 1)
         XCTAssertEqual(reference.spilledWorkaroundRuns, 0)
         XCTAssertGreaterThan(reference.workarounds.count, 20)
-        for (workers, block, capacity) in [(1, 4 << 20, 1), (2, 4 << 20, 3), (2, 1, 2), (8, 700, 50), (3, 5000, 1000)] {
-            let (r, json) = try analyse(files, workers: workers, blockSize: block, runCapacity: capacity)
-            XCTAssertGreaterThan(r.spilledWorkaroundRuns, 0, "workers \(workers), block \(block), capacity \(capacity)")
-            XCTAssertEqual(json, referenceJSON, "workers \(workers), block \(block), capacity \(capacity)")
+        for (workers, block, capacity, partitions) in [(1, 4 << 20, 1, 1), (2, 4 << 20, 3, 2), (2, 1, 2, 3), (8, 700, 50, 8), (3, 5000, 1000, 5)] {
+            let (r, json) = try analyse(files, workers: workers, blockSize: block, runCapacity: capacity, partitions: partitions)
+            let what = "workers \(workers), block \(block), capacity \(capacity), partitions \(partitions)"
+            XCTAssertGreaterThan(r.spilledWorkaroundRuns, 0, what)
+            XCTAssertEqual(json, referenceJSON, what)
+        }
+        // Partitions alone, everything in memory.
+        for partitions in [1, 2, 7] {
+            XCTAssertEqual(try analyse(files, workers: 2, partitions: partitions).1, referenceJSON, "partitions \(partitions)")
         }
     }
 
@@ -306,10 +312,15 @@ final class WorkaroundDetectionTests: XCTestCase {
         mail.add(identity: sender, timeMillis: t + 3_600_000, attachmentBytes: 20_000_000, recipientService: "gmail") // past the window
         mail.add(identity: "nobody", timeMillis: t + 60_000, attachmentBytes: 20_000_000, recipientService: "gmail")
         mail.add(identity: "ivy", timeMillis: t + 60_000, attachmentBytes: 20_000_000, recipientService: "gmail")    // denied elsewhere
-        let (r, _) = try analyse([[
+        let lines = [[
             l(0, "Hank", "https://wetransfer.com/", denied: true),
             l(0, "ivy", "https://www.reddit.com/", denied: true),
-        ]], policy: "workarounds: {upload_threshold: 10MB}", mail: mail)
+        ]]
+        let (r, json) = try analyse(lines, policy: "workarounds: {upload_threshold: 10MB}", mail: mail)
+        // The mail run splits across identity partitions like the proxy runs.
+        for partitions in [1, 3] {
+            XCTAssertEqual(try analyse(lines, policy: "workarounds: {upload_threshold: 10MB}", runCapacity: 1, partitions: partitions, mail: mail).1, json)
+        }
         let w = rows(r)
         XCTAssertEqual(Set(w.keys), ["Hank wetransfer>gmail mail-route", "Hank wetransfer>personal-mail mail-route"])
         XCTAssertEqual(w["Hank wetransfer>gmail mail-route"]?.bytes, 20_000_000)

@@ -30,26 +30,12 @@ extension WorkerTallies {
     @inline(__always)
     private mutating func processMailLines<P: MailLineParser>(_ chunk: UnsafeRawBufferPointer, _ parser: P, _ stats: inout ChunkStats,
                                                              _ events: inout MailEventBuffer) {
-        guard let base = chunk.baseAddress else { return }
         var parser = parser
-        var position = 0
-        let count = chunk.count
         // Events take a small share of the chunk's bytes: reserve once instead of growing step by step.
-        events.reserve(events: count / 160, bytes: count / 8)
-        while position < count {
-            let end: Int
-            if let newline = memchr(base + position, 0x0A, count - position) {
-                end = base.distance(to: UnsafeRawPointer(newline))
-            } else {
-                end = count
-            }
-            var lineEnd = end
-            if lineEnd > position && chunk[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            stats.lines += 1
-            let line = UnsafeRawBufferPointer(start: base + position, count: lineEnd - position)
-            if line.count > maxLineLength {
-                stats.noteMalformed(oversized: true)
-            } else if line.isEmpty {
+        events.reserve(events: chunk.count / 160, bytes: chunk.count / 8)
+        var lines = ChunkLines(chunk, maxLineLength: maxLineLength)
+        while let line = lines.next(&stats) {
+            if line.isEmpty {
                 stats.noteMalformed(oversized: false)
             } else {
                 switch parser.parse(line, into: &events) {
@@ -58,7 +44,6 @@ extension WorkerTallies {
                 case .malformed: stats.noteMalformed(oversized: false)
                 }
             }
-            position = end + 1
         }
     }
 }

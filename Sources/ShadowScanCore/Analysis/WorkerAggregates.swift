@@ -143,25 +143,11 @@ struct WorkerTallies {
     /// specialised; nothing here allocates per line.
     @inline(__always)
     mutating func processLines<P: LogLineParser>(_ chunk: UnsafeRawBufferPointer, _ parser: P, _ stats: inout ChunkStats) {
-        guard let base = chunk.baseAddress else { return }
         var parser = parser
         var record = ProxyRecord()
-        var position = 0
-        let count = chunk.count
-        while position < count {
-            let end: Int
-            if let newline = memchr(base + position, 0x0A, count - position) {
-                end = base.distance(to: UnsafeRawPointer(newline))
-            } else {
-                end = count
-            }
-            var lineEnd = end
-            if lineEnd > position && chunk[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            stats.lines += 1
-            let line = UnsafeRawBufferPointer(start: base + position, count: lineEnd - position)
-            if line.count > maxLineLength {
-                stats.noteMalformed(oversized: true)
-            } else if P.hasDirectives && parser.directive(line) {
+        var lines = ChunkLines(chunk, maxLineLength: maxLineLength)
+        while let line = lines.next(&stats) {
+            if P.hasDirectives && parser.directive(line) {
                 stats.skipped += 1
             } else if parser.parse(line, into: &record) {
                 if record.isRequest {
@@ -174,7 +160,6 @@ struct WorkerTallies {
             } else {
                 stats.noteMalformed(oversized: false)
             }
-            position = end + 1
         }
     }
 

@@ -7,16 +7,16 @@ struct DecisionEvidence {
     func decisions(services: [AnalysisResult.Service], findings: [WorkaroundDetector.Finding],
                    evidence: [WorkaroundDetector.ServiceEvidence], identityName: (Int32) -> String) -> [AnalysisResult.Decision] {
         let serviceNumber = Dictionary(uniqueKeysWithValues: catalog.services.enumerated().map { ($1.id, $0) })
-        var bySubstitute: [Int32: [WorkaroundDetector.Key: (identities: Set<Int32>, episodes: Int64, requests: Int64, bytes: Int64, uploads: Int64)]] = [:]
-        var toHighRisk: [Int32: Set<Int32>] = [:]
+        // A finding is one identity × key, so a key's identities are its findings: counted, not collected.
+        var bySubstitute: [Int32: [WorkaroundDetector.Key: (identities: Int64, episodes: Int64, requests: Int64, bytes: Int64, uploads: Int64)]] = [:]
+        var toHighRisk: [Int32: [Int32]] = [:]
         for f in findings {
-            if f.key.substitute < 0 || catalog.services[Int(f.key.substitute)].risk == .high { toHighRisk[f.key.blocked, default: []].insert(f.identity) }
-            // In place: copying an entry out and back would copy its identity set each time.
-            bySubstitute[f.key.blocked, default: [:]][f.key, default: ([], 0, 0, 0, 0)].identities.insert(f.identity)
-            bySubstitute[f.key.blocked, default: [:]][f.key, default: ([], 0, 0, 0, 0)].episodes += f.aggregate.episodes
-            bySubstitute[f.key.blocked, default: [:]][f.key, default: ([], 0, 0, 0, 0)].requests += f.aggregate.requests
-            bySubstitute[f.key.blocked, default: [:]][f.key, default: ([], 0, 0, 0, 0)].bytes += f.aggregate.bytes
-            bySubstitute[f.key.blocked, default: [:]][f.key, default: ([], 0, 0, 0, 0)].uploads += f.aggregate.uploads
+            if f.key.substitute < 0 || catalog.services[Int(f.key.substitute)].risk == .high { toHighRisk[f.key.blocked, default: []].append(f.identity) }
+            func add(_ v: inout (identities: Int64, episodes: Int64, requests: Int64, bytes: Int64, uploads: Int64)) {
+                v.identities += 1; v.episodes += f.aggregate.episodes; v.requests += f.aggregate.requests
+                v.bytes += f.aggregate.bytes; v.uploads += f.aggregate.uploads
+            }
+            add(&bySubstitute[f.key.blocked, default: [:]][f.key, default: (0, 0, 0, 0, 0)])   // in place: one lookup each
         }
 
         var out: [AnalysisResult.Decision] = []
@@ -38,7 +38,7 @@ struct DecisionEvidence {
                 } else {
                     (id, name, category, risk) = (WorkaroundMerge.personalMail, "Personal mail address", "mail", .high)
                 }
-                return .init(service: id, name: name, category: category, risk: risk, kind: key.kind, identities: Int64(v.identities.count),
+                return .init(service: id, name: name, category: category, risk: risk, kind: key.kind, identities: v.identities,
                              episodes: v.episodes, requests: v.requests, bytes: v.bytes, uploads: v.uploads)
             }
             let ranked = subs.sorted { ($0.identities, $0.bytes, $1.service, $1.kind) > ($1.identities, $1.bytes, $0.service, $0.kind) }
@@ -66,7 +66,7 @@ struct DecisionEvidence {
                 allowedRequests: usage.allowed, daysWithAttempts: Int64(ev.days.count),
                 attemptsOutOfHours: policy.workingHours == nil ? nil : ev.outOfHours,
                 identitiesWorkedAround: workedAround, workedAroundPercent: Self.percent(workedAround, of: tried),
-                identitiesToHighRiskSubstitutes: Int64(toHighRisk[Int32(s)]?.count ?? 0),
+                identitiesToHighRiskSubstitutes: Int64(Set(toHighRisk[Int32(s)] ?? []).count),
                 episodes: subs.reduce(0) { $0 + $1.episodes }, bytesToSubstitutes: subs.reduce(0) { $0 + $1.bytes },
                 uploadsToSubstitutes: subs.reduce(0) { $0 + $1.uploads },
                 alternative: policy.alternatives[category].map { catalog.services[$0].id },

@@ -71,9 +71,25 @@ struct WorkaroundDetector {
     struct ServiceEvidence {
         var days = Set<Int64>()
         var outOfHours: Int64 = 0
-        var workedAround = Set<Int32>()
-        var movedToAlternative = Set<Int32>()
-        var triedBy = Set<Int32>()
+        /// Identities, as arrays: each identity is appended while its own events pass, so partitions
+        /// join by appending; `deduplicate()` sorts them and drops the repeats.
+        var workedAround: [Int32] = []
+        var movedToAlternative: [Int32] = []
+        var triedBy: [Int32] = []
+
+        mutating func deduplicate() {
+            func unique(_ a: inout [Int32]) {
+                a.sort()
+                var out = 0
+                for i in a.indices where i == 0 || a[i] != a[i - 1] { a[out] = a[i]; out += 1 }
+                a.removeLast(a.count - out)
+            }
+            unique(&workedAround); unique(&movedToAlternative); unique(&triedBy)
+        }
+
+        static func append(_ identity: Int32, to a: inout [Int32]) {
+            if a.last != identity { a.append(identity) }
+        }
     }
 
     fileprivate struct OpenWindow { var service: Int32; var time: Int64; var host: Int32; var sequence: Int32 }
@@ -114,16 +130,9 @@ struct WorkaroundDetector {
     struct IdentityPass {
         let identity: Int32
         fileprivate var open: [OpenWindow] = []
-        fileprivate var found: [Key: Aggregate] = [:]
+        fileprivate var found = [Key: Aggregate](minimumCapacity: 16)   // most identities that have any have several
         fileprivate var sequence: Int32 = 0
         init(identity: Int32) { self.identity = identity }
-    }
-
-    /// Runs over one identity's events, sorted by (time, position).
-    mutating func run(identity: Int32, _ events: UnsafeBufferPointer<DetectorEvent>) {
-        var pass = IdentityPass(identity: identity)
-        for e in events { feed(&pass, e) }
-        finish(pass)
     }
 
     /// The next event of `pass`'s identity, in (time, position) order.
@@ -144,7 +153,7 @@ struct WorkaroundDetector {
             // Most events repeat the last day and identity seen for their service: skip those inserts.
             let day = (hours?.clock ?? .utc).localDay(e.time)
             if lastDay[s] != day { evidence[s].days.insert(day); lastDay[s] = day }
-            if lastTriedBy[s] != identity { evidence[s].triedBy.insert(identity); lastTriedBy[s] = identity }
+            if lastTriedBy[s] != identity { evidence[s].triedBy.append(identity); lastTriedBy[s] = identity }
             if e.isDenied, let hours, !hours.contains(millis: e.time) { evidence[s].outOfHours += 1 }
         }
         if e.isDenied {
@@ -161,7 +170,7 @@ struct WorkaroundDetector {
                 guard e.host != w.host else { continue }
                 kind = .sideDoor
             } else if isSanctioned[s] {
-                if alternativeOf[b] == e.service { evidence[b].movedToAlternative.insert(identity) }
+                if alternativeOf[b] == e.service { ServiceEvidence.append(identity, to: &evidence[b].movedToAlternative) }
                 continue
             } else if substitutionGroup[s] == substitutionGroup[b] {
                 kind = .substitution
@@ -180,17 +189,22 @@ struct WorkaroundDetector {
         for s in evidence.indices {
             evidence[s].days.formUnion(other.evidence[s].days)
             evidence[s].outOfHours += other.evidence[s].outOfHours
-            evidence[s].workedAround.formUnion(other.evidence[s].workedAround)
-            evidence[s].movedToAlternative.formUnion(other.evidence[s].movedToAlternative)
-            evidence[s].triedBy.formUnion(other.evidence[s].triedBy)
+            evidence[s].workedAround.append(contentsOf: other.evidence[s].workedAround)
+            evidence[s].movedToAlternative.append(contentsOf: other.evidence[s].movedToAlternative)
+            evidence[s].triedBy.append(contentsOf: other.evidence[s].triedBy)
         }
+    }
+
+    /// After the last pass (and the last `absorb`): every identity once in the evidence.
+    mutating func deduplicateEvidence() {
+        for s in evidence.indices { evidence[s].deduplicate() }
     }
 
     /// Ends `pass`: its findings join `findings`.
     mutating func finish(_ pass: IdentityPass) {
         for (key, aggregate) in pass.found {
             findings.append(Finding(identity: pass.identity, key: key, aggregate: aggregate))
-            evidence[Int(key.blocked)].workedAround.insert(pass.identity)
+            ServiceEvidence.append(pass.identity, to: &evidence[Int(key.blocked)].workedAround)
         }
     }
 

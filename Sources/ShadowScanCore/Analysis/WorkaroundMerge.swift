@@ -115,6 +115,7 @@ struct WorkaroundMerge {
         }
         var detector = detectors[0]!
         for other in detectors.dropFirst() { detector.absorb(other!) }
+        detector.deduplicateEvidence()
         let lost = lostPerPartition.reduce(0, +)
         result.totals.workaroundEventOverflow += Int64(lost)
 

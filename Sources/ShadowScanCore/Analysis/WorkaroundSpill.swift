@@ -12,19 +12,34 @@ import Darwin
 /// merge sort. Results are the same whether or not anything was spilled.
 
 /// Sorts a worker's buffered events into run order: identity hash, then time, then their place in the
-/// buffer (which is input order: a worker receives its chunks in input order).
+/// buffer (which is input order: a worker receives its chunks in input order). A counting sort by hash
+/// first (few identities, many events), then each hash's events by time: usually already in order, as
+/// log lines mostly are.
 func sortedRunOrder(_ events: UnsafeBufferPointer<WorkaroundEvent>, identityHashes: UnsafeBufferPointer<UInt64>) -> [Int32] {
-    var order = [Int32](unsafeUninitializedCapacity: events.count) { buffer, count in
-        for i in 0..<events.count { buffer[i] = Int32(i) }
-        count = events.count
+    // Identities ranked by hash; identities that share a hash share a bucket.
+    let byHash = (0..<identityHashes.count).sorted { identityHashes[$0] < identityHashes[$1] }
+    var bucketOf = [Int32](repeating: 0, count: identityHashes.count)
+    var buckets = 0
+    for (i, identity) in byHash.enumerated() {
+        if i > 0 && identityHashes[identity] != identityHashes[byHash[i - 1]] { buckets += 1 }
+        bucketOf[identity] = Int32(buckets)
+    }
+    var starts = [Int](repeating: 0, count: buckets + 2)
+    for e in events { starts[Int(bucketOf[Int(e.identity)]) + 1] += 1 }
+    for b in 0..<(buckets + 1) { starts[b + 1] += starts[b] }
+    var next = starts
+    var order = [Int32](repeating: 0, count: events.count)
+    for (i, e) in events.enumerated() {
+        let b = Int(bucketOf[Int(e.identity)])
+        order[next[b]] = Int32(i)
+        next[b] += 1
     }
     order.withUnsafeMutableBufferPointer { order in
-        order.sort { a, b in
-            let ea = events[Int(a)], eb = events[Int(b)]
-            let ha = identityHashes[Int(ea.identity)], hb = identityHashes[Int(eb.identity)]
-            if ha != hb { return ha < hb }
-            if ea.time != eb.time { return ea.time < eb.time }
-            return a < b
+        for b in 0...buckets where starts[b + 1] - starts[b] > 1 {
+            var bucket = UnsafeMutableBufferPointer(rebasing: order[starts[b]..<starts[b + 1]])
+            var sorted = true
+            for i in 1..<bucket.count where events[Int(bucket[i])].time < events[Int(bucket[i - 1])].time { sorted = false; break }
+            if !sorted { bucket.sort { (events[Int($0)].time, $0) < (events[Int($1)].time, $1) } }
         }
     }
     return order

@@ -271,15 +271,17 @@ public enum CivilTime {
         let secondsOfDay = totalSeconds - days * 86400
         let (y, m, d) = civilFromDays(days)
         guard (0...9999).contains(y) else { out.append(contentsOf: iso8601Padded(millis: millis).utf8); return }
-        func digits(_ v: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 { out.append(UInt8(ascii: "0") + UInt8(v / divisor % 10)); divisor /= 10 }
+        @inline(__always) func digit(_ v: Int) -> UInt8 { UInt8(truncatingIfNeeded: 0x30 + v) }
+        let hour = secondsOfDay / 3600, minute = secondsOfDay / 60 % 60, second = secondsOfDay % 60
+        // One fixed-width write: YYYY-MM-DDTHH:MM:SS.mmmZ
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { b in
+            b[0] = digit(y / 1000); b[1] = digit(y / 100 % 10); b[2] = digit(y / 10 % 10); b[3] = digit(y % 10)
+            b[4] = 0x2D; b[5] = digit(m / 10); b[6] = digit(m % 10); b[7] = 0x2D; b[8] = digit(d / 10); b[9] = digit(d % 10)
+            b[10] = 0x54; b[11] = digit(hour / 10); b[12] = digit(hour % 10); b[13] = 0x3A
+            b[14] = digit(minute / 10); b[15] = digit(minute % 10); b[16] = 0x3A; b[17] = digit(second / 10); b[18] = digit(second % 10)
+            b[19] = 0x2E; b[20] = digit(ms / 100); b[21] = digit(ms / 10 % 10); b[22] = digit(ms % 10); b[23] = 0x5A
+            out.append(contentsOf: UnsafeBufferPointer(b))
         }
-        digits(y, 4); out.append(UInt8(ascii: "-")); digits(m, 2); out.append(UInt8(ascii: "-")); digits(d, 2)
-        out.append(UInt8(ascii: "T")); digits(secondsOfDay / 3600, 2); out.append(UInt8(ascii: ":"))
-        digits(secondsOfDay / 60 % 60, 2); out.append(UInt8(ascii: ":")); digits(secondsOfDay % 60, 2)
-        out.append(UInt8(ascii: ".")); digits(ms, 3); out.append(UInt8(ascii: "Z"))
     }
 
     /// Years outside 0...9999, written as ever (wider or signed).

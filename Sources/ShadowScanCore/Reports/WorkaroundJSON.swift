@@ -14,41 +14,44 @@ extension JSONReport {
     }
 
     /// `workaroundRow(w).write(into:indent:)` without building the value: the document can hold
-    /// 100,000s of rows (tested byte for byte against it).
+    /// 100,000s of rows (tested byte for byte against it). Each member's line start, indentation and key
+    /// is one precomputed byte string.
     static func writeWorkaroundRow(_ w: AnalysisResult.Workaround, into out: inout [UInt8], indent: Int) {
-        var first = true
-        func key(_ name: StaticString) {
-            out.append(contentsOf: (first ? "\n" : ",\n").utf8)
-            first = false
-            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent + 2))
-            out.append(UInt8(ascii: "\""))
-            name.withUTF8Buffer { out.append(contentsOf: $0) }
-            out.append(contentsOf: "\": ".utf8)
+        let keys = indent == 4 ? workaroundKeyPrefixes4 : workaroundKeyPrefixes(indent: indent)
+        func string(_ k: Int, _ value: String?) {
+            out.append(contentsOf: keys[k])
+            if let value { JSONValue.escape(value, into: &out) } else { out.append(contentsOf: nullBytes) }
         }
-        func string(_ name: StaticString, _ value: String?) {
-            key(name)
-            if let value { JSONValue.escape(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        func int(_ k: Int, _ value: Int64?) {
+            out.append(contentsOf: keys[k])
+            if let value { JSONValue.writeInt(value, into: &out) } else { out.append(contentsOf: nullBytes) }
         }
-        func int(_ name: StaticString, _ value: Int64?) {
-            key(name)
-            if let value { JSONValue.writeInt(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
-        }
-        func time(_ name: StaticString, _ millis: Int64) {
-            key(name)
+        func time(_ k: Int, _ millis: Int64) {
+            out.append(contentsOf: keys[k])
             out.append(UInt8(ascii: "\""))
             CivilTime.iso8601(millis: millis, into: &out)
             out.append(UInt8(ascii: "\""))
         }
+        out.reserveCapacity(out.count + 512)
         out.append(UInt8(ascii: "{"))
-        string("identity", w.identity); string("department", w.department); string("kind", w.kind.rawValue)
-        string("blocked", w.blocked); string("blocked_host", w.blockedHost)
-        string("substitute", w.substitute); string("substitute_host", w.substituteHost)
-        int("count", w.count); int("requests", w.requests); int("bytes", w.bytes); int("uploads", w.uploads)
-        time("first_time", w.firstMillis); time("last_time", w.lastMillis)
-        int("gap_ms", w.gapMillis); int("out_of_hours", w.outOfHours)
-        out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
-        out.append(UInt8(ascii: "}"))
+        string(0, w.identity); string(1, w.department); string(2, w.kind.rawValue)
+        string(3, w.blocked); string(4, w.blockedHost); string(5, w.substitute); string(6, w.substituteHost)
+        int(7, w.count); int(8, w.requests); int(9, w.bytes); int(10, w.uploads)
+        time(11, w.firstMillis); time(12, w.lastMillis)
+        int(13, w.gapMillis); int(14, w.outOfHours)
+        out.append(contentsOf: keys[15])
+    }
+
+    static let workaroundKeys = ["identity", "department", "kind", "blocked", "blocked_host", "substitute", "substitute_host",
+                                 "count", "requests", "bytes", "uploads", "first_time", "last_time", "gap_ms", "out_of_hours"]
+    private static let nullBytes = Array("null".utf8)
+    private static let workaroundKeyPrefixes4 = workaroundKeyPrefixes(indent: 4)
+
+    /// Per key: the separator before it, the indentation and `"key": `; last: the object's closing line.
+    private static func workaroundKeyPrefixes(indent: Int) -> [[UInt8]] {
+        let pad = String(repeating: " ", count: indent + 2)
+        return workaroundKeys.enumerated().map { i, key in Array(((i == 0 ? "\n" : ",\n") + pad + "\"\(key)\": ").utf8) }
+            + [Array(("\n" + String(repeating: " ", count: indent) + "}").utf8)]
     }
 
     static func decisionsSection(_ result: AnalysisResult) -> JSONValue {

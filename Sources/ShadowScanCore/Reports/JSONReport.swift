@@ -89,40 +89,60 @@ public enum JSONReport {
         ]
     }
 
-    /// Rows in batches, one per core at a time, each serialized into its own buffer and then written
-    /// in row order: the bytes are those of one thread, in a fraction of the time, holding a few MB.
+    /// Rows in batches dealt round-robin to one lane per core: the calling thread serializes its own
+    /// batches straight into `out`; each other lane is a helper that fills two buffers in turn, which the
+    /// caller writes in row order. No barrier per round, so a late thread delays nothing but its own
+    /// batch; the bytes are those of one thread, and at most two batches per helper are held.
     static func writeRowsInParallel(count: Int, write: (Int, inout [UInt8]) -> Void, to out: inout JSONOutput) throws {
         let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let batch = 1024
-        var buffers = [[UInt8]](repeating: [], count: lanes)
-        var start = 0
-        while start < count {
-            let first = start
-            withoutActuallyEscaping(write) { write in
-                buffers.withUnsafeMutableBufferPointer { buffers in
-                    let shared = UnsafeSendable((buffers, write))
-                    DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                        let (buffers, write) = shared.value
-                        var local: [UInt8] = []
-                        swap(&local, &buffers[lane])
-                        local.removeAll(keepingCapacity: true)
-                        let from = first + lane * batch
-                        if from < count {
-                            for r in from..<min(count, from + batch) {
-                                local.append(contentsOf: "    ".utf8)
-                                write(r, &local)
-                                local.append(contentsOf: (r == count - 1 ? "\n" : ",\n").utf8)
-                            }
-                        }
-                        swap(&local, &buffers[lane])
+        let batches = (count + batch - 1) / batch
+        let serialize = { @Sendable (k: Int, buffer: inout [UInt8], write: (Int, inout [UInt8]) -> Void) in
+            for r in (k * batch)..<min(count, (k + 1) * batch) {
+                buffer.append(contentsOf: "    ".utf8)
+                write(r, &buffer)
+                buffer.append(contentsOf: (r == count - 1 ? "\n" : ",\n").utf8)
+            }
+        }
+        guard lanes > 1 && batches > 1 else {
+            for k in 0..<batches { serialize(k, &out.buffer, write); try out.flushIfFull() }
+            return
+        }
+        let helpers = (1..<lanes).map { _ in RowLane() }
+        let group = DispatchGroup()
+        try withoutActuallyEscaping(write) { write in
+            let shared = UnsafeSendable(write)
+            for (h, lane) in helpers.enumerated() {
+                DispatchQueue.global().async(group: group) {
+                    var j = 0
+                    for k in stride(from: h + 1, to: batches, by: lanes) {
+                        let slot = j % 2
+                        lane.free[slot].wait()
+                        if lane.cancelled { break }
+                        lane.buffers[slot].removeAll(keepingCapacity: true)
+                        serialize(k, &lane.buffers[slot], shared.value)
+                        lane.ready[slot].signal()
+                        j += 1
                     }
                 }
             }
-            for lane in 0..<lanes {
-                out.buffer.append(contentsOf: buffers[lane])
+            defer {
+                // On an error, release helpers that wait for a free buffer, then wait for all of them.
+                for lane in helpers { lane.cancelled = true; lane.free[0].signal(); lane.free[1].signal() }
+                group.wait()
+            }
+            for k in 0..<batches {
+                let lane = k % lanes
+                if lane == 0 {
+                    serialize(k, &out.buffer, write)
+                } else {
+                    let helper = helpers[lane - 1], slot = (k / lanes) % 2
+                    helper.ready[slot].wait()
+                    out.buffer.append(contentsOf: helper.buffers[slot])
+                    helper.free[slot].signal()
+                }
                 try out.flushIfFull()
             }
-            start += lanes * batch
         }
     }
 
@@ -166,4 +186,12 @@ public enum JSONReport {
 struct UnsafeSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// A helper lane's two buffers and their hand-over signals (JSONReport.writeRowsInParallel).
+final class RowLane: @unchecked Sendable {
+    var buffers: [[UInt8]] = [[], []]
+    let ready = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+    let free = [DispatchSemaphore(value: 1), DispatchSemaphore(value: 1)]
+    var cancelled = false
 }

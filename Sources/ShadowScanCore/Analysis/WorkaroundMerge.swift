@@ -119,10 +119,34 @@ struct WorkaroundMerge {
         let lost = lostPerPartition.reduce(0, +)
         result.totals.workaroundEventOverflow += Int64(lost)
 
-        let name = { (id: Int32) in String(decoding: userNames[Int(id)], as: UTF8.self) }
+        let name = { @Sendable (id: Int32) in String(decoding: userNames[Int(id)], as: UTF8.self) }
+        // Decisions and rows read the same findings: built side by side.
+        var decisions: [AnalysisResult.Decision] = []
+        var rows: [AnalysisResult.Workaround] = []
+        let shared = UnsafeSendable((detector, result.services, hostNames))
+        withUnsafeMutablePointer(to: &decisions) { decisions in
+            withUnsafeMutablePointer(to: &rows) { rows in
+                let out = UnsafeSendable((decisions, rows))
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    let (detector, services, hostNames) = shared.value
+                    if part == 0 {
+                        out.value.0.pointee = DecisionEvidence(catalog: catalog, policy: policy)
+                            .decisions(services: services, findings: detector.findings, evidence: detector.evidence, identityName: name)
+                    } else {
+                        out.value.1.pointee = workaroundRows(detector.findings, name: name, hostNames: hostNames)
+                    }
+                }
+            }
+        }
+        result.workarounds = rows
+        result.decisions = decisions
+    }
+
+    /// The findings as rows, in their final order (`order`).
+    private func workaroundRows(_ findings: [WorkaroundDetector.Finding], name: (Int32) -> String, hostNames: [[UInt8]]) -> [AnalysisResult.Workaround] {
         // Each identity and host becomes a String once, however many rows name it.
         var identityStrings: [Int32: String] = [:], hostStrings: [Int32: String] = [:]
-        for f in detector.findings where identityStrings[f.identity] == nil { identityStrings[f.identity] = name(f.identity) }
+        for f in findings where identityStrings[f.identity] == nil { identityStrings[f.identity] = name(f.identity) }
         func host(_ id: Int32) -> String? {
             guard id >= 0 else { return nil }
             if let known = hostStrings[id] { return known }
@@ -136,13 +160,13 @@ struct WorkaroundMerge {
         var serviceRank = [Int32](repeating: 0, count: serviceIDs.count)
         for (rank, s) in serviceIDs.indices.sorted(by: { serviceIDs[$0] < serviceIDs[$1] }).enumerated() { serviceRank[s] = Int32(rank) }
         let kindRank = Dictionary(uniqueKeysWithValues: AnalysisResult.WorkaroundKind.allCases.sorted().enumerated().map { ($1, Int32($0)) })
-        let keys = detector.findings.map { f in
+        let keys = findings.map { f in
             (-f.aggregate.episodes, -f.aggregate.bytes, identityRank[f.identity]!, serviceRank[Int(f.key.blocked)],
              serviceRank[f.key.substitute >= 0 ? Int(f.key.substitute) : serviceIDs.count - 1], kindRank[f.key.kind]!)
         }
         let rowOrder = keys.indices.sorted { keys[$0] < keys[$1] }
-        result.workarounds = rowOrder.map { i in
-            let f = detector.findings[i]
+        return rowOrder.map { i in
+            let f = findings[i]
             let identity = identityStrings[f.identity]!
             return AnalysisResult.Workaround(
                 identity: identity, department: policy.department(of: identity), kind: f.key.kind,
@@ -153,9 +177,6 @@ struct WorkaroundMerge {
                 lastMillis: f.aggregate.lastMillis, gapMillis: f.aggregate.gapMillis,
                 outOfHours: policy.workingHours == nil ? nil : f.aggregate.outOfHours)
         }
-
-        result.decisions = DecisionEvidence(catalog: catalog, policy: policy)
-            .decisions(services: result.services, findings: detector.findings, evidence: detector.evidence, identityName: name)
     }
 
     /// The hook's messages at or above the upload threshold, as events of the proxy identity they belong

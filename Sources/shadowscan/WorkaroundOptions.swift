@@ -14,8 +14,8 @@ struct WorkaroundOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Override the policy's workaround window: a duration such as 30m, 90s or 2h.", valueName: "DURATION"))
     var workaroundWindow: String?
 
-    @Option(name: .long, help: ArgumentHelp("Workaround events kept per worker (32 bytes each; 0 turns detection off).", visibility: .hidden))
-    var maxWorkaroundEvents = 4_000_000
+    @Option(name: .long, help: ArgumentHelp("Workaround events kept per worker (32 bytes each, in memory up to 8 MiB, then in sorted runs in $TMPDIR; 0 turns detection off).", visibility: .hidden))
+    var maxWorkaroundEvents = 64_000_000
 
     func validate() throws {
         if maxWorkaroundEvents < 0 { throw ValidationError("--max-workaround-events must not be negative") }

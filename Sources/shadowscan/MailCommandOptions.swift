@@ -23,7 +23,25 @@ struct MailCommandOptions: ParsableArguments {
         valueName: "YEAR"))
     var year: Int?
 
+    @Option(name: .customLong("forward-window"), help: ArgumentHelp(
+        "Forwarding-pattern detection: a message to a personal address this soon after the sender's mailbox received mail follows it (default 2m).",
+        valueName: "DURATION"))
+    var forwardWindow: String = "2m"
+
+    @Option(name: .customLong("forward-min-messages"), help: ArgumentHelp(
+        "Forwarding-pattern detection: messages a sender must send to one personal address before a pattern is reported (default 5).",
+        valueName: "N"))
+    var forwardMinimumMessages: Int64 = 5
+
+    @Option(name: .customLong("forward-share"), help: ArgumentHelp(
+        "Forwarding-pattern detection: the percentage of those messages that must follow incoming mail (default 80).",
+        valueName: "PERCENT"))
+    var forwardSharePercent: Int64 = 80
+
     func validate() throws {
+        if MailOptions.parseDuration(forwardWindow) == nil { throw ValidationError("--forward-window '\(forwardWindow)' is not a duration (e.g. 2m, 90s)") }
+        if forwardMinimumMessages < 1 { throw ValidationError("--forward-min-messages must be at least 1") }
+        if !(1...100).contains(forwardSharePercent) { throw ValidationError("--forward-share must be a percentage from 1 to 100") }
         for domain in organisationDomains where domain.isEmpty || domain.contains("@") || domain.contains("/") || domain.contains(" ") {
             throw ValidationError("--org-domain '\(domain)' is not a domain (e.g. council.gov.uk)")
         }
@@ -43,6 +61,9 @@ struct MailCommandOptions: ParsableArguments {
         mail.flushAfterSeconds = MailOptions.parseDuration(flushAfter) ?? 86_400
         mail.largeMessageBytes = largeMessage.flatMap(MailOptions.parseBytes) ?? policy?.uploadThreshold ?? 10_000_000
         mail.year = year
+        mail.patternWindowSeconds = MailOptions.parseDuration(forwardWindow) ?? 120
+        mail.patternMinimumMessages = forwardMinimumMessages
+        mail.patternSharePercent = forwardSharePercent
         return mail
     }
 }

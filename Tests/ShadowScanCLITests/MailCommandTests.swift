@@ -45,9 +45,44 @@ final class MailCommandTests: XCTestCase {
         let settings = try XCTUnwrap(mail["settings"] as? [String: Any])
         XCTAssertEqual(settings["organisation_domains"] as? [String], ["council.gov.uk"])
 
+        XCTAssertEqual(settings["forward_window_seconds"] as? Int, 120)
+        XCTAssertEqual(settings["forward_min_messages"] as? Int, 5)
+        XCTAssertEqual(settings["forward_share_percent"] as? Int, 80)
+
         // A lower threshold makes both messages large.
         let lower = try CLI.run(["analyse", log.path, "--rules", rules, "--large-message", "500B", "--mail-year", "2026", "--json", "-", "--quiet"])
         XCTAssertEqual((try CLI.json(lower.stdout)["mail"] as? [String: Any])?["large_to_personal"] as? Int, 2)
+    }
+
+    /// The forwarding-pattern thresholds come from the command line: a client-side rule that forwards
+    /// three messages is a pattern once three are enough, and not with the default minimum of five.
+    func testForwardingPatternThresholdsFromTheCommandLine() throws {
+        var lines: [String] = []
+        for i in 0..<3 {
+            let h = String(format: "%02d", 8 + i)
+            lines += [
+                "Nov 14 \(h):00:00 gw postfix/qmgr[1]: IN0000\(i)A: from=<boss@partner.example>, size=5000, nrcpt=1 (queue active)",
+                "Nov 14 \(h):00:01 gw postfix/local[2]: IN0000\(i)A: to=<kim.lee@council.gov.uk>, relay=local, delay=0, delays=0/0/0/0, dsn=2.0.0, status=sent (delivered to mailbox)",
+                "Nov 14 \(h):00:02 gw postfix/qmgr[1]: IN0000\(i)A: removed",
+                "Nov 14 \(h):01:30 gw postfix/qmgr[1]: OUT000\(i)B: from=<kim.lee@council.gov.uk>, size=5100, nrcpt=1 (queue active)",
+                "Nov 14 \(h):01:31 gw postfix/smtp[2]: OUT000\(i)B: to=<kimberly.private@gmx.de>, relay=mx00.gmx.net[1.2.3.4]:25, status=sent (250 ok)",
+                "Nov 14 \(h):01:32 gw postfix/qmgr[1]: OUT000\(i)B: removed",
+            ]
+        }
+        let log = try write(lines.joined(separator: "\n") + "\n", "mail.log", in: CLI.temporaryDirectory())
+        func forwards(_ extra: [String]) throws -> [[String: Any]] {
+            let out = try CLI.run(["analyse", log.path, "--rules", rules, "--org-domain", "council.gov.uk", "--mail-year", "2026",
+                                   "--identities", "plain", "--json", "-", "--quiet"] + extra)
+            XCTAssertEqual(out.status, 0, out.stderr)
+            return (try CLI.json(out.stdout)["mail"] as? [String: Any])?["auto_forwards"] as? [[String: Any]] ?? []
+        }
+        XCTAssertTrue(try forwards([]).isEmpty, "three messages are below the default minimum of five")
+        // 90 seconds after the incoming mail: inside the default two minutes, outside one minute.
+        XCTAssertEqual(try forwards(["--forward-min-messages", "3"]).first?["evidence"] as? String, "forwarding-pattern")
+        XCTAssertTrue(try forwards(["--forward-min-messages", "3", "--forward-window", "1m"]).isEmpty)
+        let bad = try CLI.run(["analyse", log.path, "--rules", rules, "--forward-share", "101"])
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--forward-share"), bad.stderr)
     }
 
     func testIdentitiesArePseudonymisedByDefault() throws {

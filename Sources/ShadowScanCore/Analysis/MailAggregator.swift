@@ -247,6 +247,9 @@ struct MailAggregator {
         mail.recipientOverflow = recipientOverflow
         mail.largeMessageBytes = options.largeMessageBytes
         mail.flushAfterSeconds = options.flushAfterSeconds
+        mail.forwardWindowSeconds = options.patternWindowSeconds
+        mail.forwardMinimumMessages = options.patternMinimumMessages
+        mail.forwardSharePercent = options.patternSharePercent
         mail.organisationDomains = options.organisationDomains.map { $0.lowercased() }.sorted()
         func name(_ id: Int32) -> String { String(decoding: addresses.bytes(of: id), as: UTF8.self) }
 

@@ -37,6 +37,10 @@ extension AnalysisResult {
         /// Settings the findings depend on, echoed so a report says what it was measured against.
         public var largeMessageBytes: Int64 = 0
         public var flushAfterSeconds: Int64 = 0
+        /// Forwarding-pattern thresholds in force (MailOptions).
+        public var forwardWindowSeconds: Int64 = 0
+        public var forwardMinimumMessages: Int64 = 0
+        public var forwardSharePercent: Int64 = 0
         public var organisationDomains: [String] = []
 
         public var senders: [MailSender] = []

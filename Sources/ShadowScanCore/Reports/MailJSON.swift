@@ -15,6 +15,8 @@ extension JSONReport {
             ("settings", .object([
                 ("large_message_bytes", .int(m.largeMessageBytes)), ("flush_after_seconds", .int(m.flushAfterSeconds)),
                 ("organisation_domains", .array(m.organisationDomains.map { .string($0) })),
+                ("forward_window_seconds", .int(m.forwardWindowSeconds)), ("forward_min_messages", .int(m.forwardMinimumMessages)),
+                ("forward_share_percent", .int(m.forwardSharePercent)),
             ])),
             ("senders", .array(m.senders.map { s in
                 .object([

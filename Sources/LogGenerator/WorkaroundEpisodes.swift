@@ -224,6 +224,8 @@ struct WorkaroundTruthAccumulator {
     let catalogue: GeneratorCatalogue
     let windowMillis: Int64
     let secondPrecision: Bool
+    /// Formats that log the request size: the analyser counts it in a workaround's bytes too.
+    let requestSizes: Bool
     private var windows: [Int: [Int: Window]] = [:]     // identity → blocked service → latest denial
     private var sequence = 0
     private var tallies: [Key: Tally] = [:]
@@ -234,7 +236,8 @@ struct WorkaroundTruthAccumulator {
     init(catalogue: GeneratorCatalogue, windowMillis: Int64, format: SquidLogFormat) {
         self.catalogue = catalogue
         self.windowMillis = windowMillis
-        secondPrecision = format != .native
+        secondPrecision = !format.hasMillisecondTimes
+        requestSizes = format.hasRequestSizes
     }
 
     static func group(_ category: String) -> String { substituteGroup[category] ?? category }
@@ -280,7 +283,7 @@ struct WorkaroundTruthAccumulator {
                 t.lastSequence = window.sequence
             }
             t.requests += 1
-            t.bytes += record.bytes
+            t.bytes += record.bytes + (requestSizes ? GatewayLineWriter.requestSize(record) : 0)
             if facts.isUpload { t.uploads += 1 }
             t.last = time
             tallies[key] = t

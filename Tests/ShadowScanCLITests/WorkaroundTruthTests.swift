@@ -39,7 +39,8 @@ final class WorkaroundTruthTests: XCTestCase {
 
     func testScriptedEpisodesInEveryFormatAndWorkerCount() throws {
         let dir = CLI.temporaryDirectory()
-        for (seed, format) in [(21, "squid-native"), (22, "squid-common"), (23, "squid-combined")] {
+        for (seed, format) in [(21, "squid-native"), (22, "squid-common"), (23, "squid-combined"), (24, "w3c"), (25, "zscaler-nss-json"),
+                               (26, "skyhigh-web-gateway")] {
             let log = dir.appendingPathComponent("\(format).log"), truthFile = dir.appendingPathComponent("\(format).truth.json")
             let gen = try CLI.run(["--rules", rules, "--seed", "\(seed)", "--lines", "20000", "--format", format, "--out", log.path,
                                    "--truth", truthFile.path, "--workaround-episodes", "60"], tool: "shadowscan-loggen")

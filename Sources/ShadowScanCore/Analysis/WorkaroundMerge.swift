@@ -46,7 +46,7 @@ struct WorkaroundMerge {
         // Every sorted run: the spilled ones, each worker's last one (sorted here, in memory, a worker per
         // core), the mail hook's.
         let identityHashes = workers.map { $0.tallies.users.allHashes }
-        var tails = [[WorkaroundEvent]](repeating: [], count: workers.count)
+        var tails = [WorkaroundEventBlock?](repeating: nil, count: workers.count)
         tails.withUnsafeMutableBufferPointer { tails in
             let shared = UnsafeSendable((tails, workers, identityHashes))
             DispatchQueue.concurrentPerform(iterations: workers.count) { w in
@@ -54,7 +54,9 @@ struct WorkaroundMerge {
                 let tail = workers[w].tallies.workarounds.events
                 workers[w].tallies.workarounds.events = []
                 tails[w] = tail.withUnsafeBufferPointer { events in
-                    identityHashes[w].withUnsafeBufferPointer { hashes in sortedRunOrder(events, identityHashes: hashes).map { events[Int($0)] } }
+                    identityHashes[w].withUnsafeBufferPointer { hashes in
+                        WorkaroundEventBlock(events, order: sortedRunOrder(events, identityHashes: hashes))
+                    }
                 }
             }
         }
@@ -65,7 +67,7 @@ struct WorkaroundMerge {
                 result.spilledWorkaroundRuns += file.runs.count
                 result.spilledWorkaroundEvents += Int64(file.runs.reduce(0) { $0 + $1.count })
             }
-            runs.add(.memory(tails[w]), worker: w)
+            runs.add(.memory(tails[w]!), worker: w)
         }
         tails = []
         let mailEvents = mailDetectorEvents(mail, userNames: userNames)

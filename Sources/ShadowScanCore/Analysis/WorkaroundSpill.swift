@@ -45,6 +45,19 @@ func sortedRunOrder(_ events: UnsafeBufferPointer<WorkaroundEvent>, identityHash
     return order
 }
 
+/// A worker's last run, sorted, in memory it owns.
+final class WorkaroundEventBlock: @unchecked Sendable {
+    let events: UnsafeMutableBufferPointer<WorkaroundEvent>
+
+    /// `events` in the order `order` gives.
+    init(_ events: UnsafeBufferPointer<WorkaroundEvent>, order: [Int32]) {
+        self.events = .allocate(capacity: order.count)
+        for (i, index) in order.enumerated() { self.events.initializeElement(at: i, to: events[Int(index)]) }
+    }
+
+    deinit { events.deallocate() }
+}
+
 /// A worker's temporary file of sorted runs. Unlinked as soon as it is created, so nothing is left
 /// behind, whatever way the process ends.
 final class WorkaroundSpillFile {
@@ -117,13 +130,13 @@ final class WorkaroundSpillFile {
 struct WorkaroundRunCursor {
     enum Source {
         case file(WorkaroundSpillFile, WorkaroundSpillFile.Run)
-        case memory([WorkaroundEvent])
+        case memory(WorkaroundEventBlock)
         case detector([DetectorEvent], hashes: [UInt64])
 
         var count: Int {
             switch self {
             case .file(_, let run): return run.count
-            case .memory(let events): return events.count
+            case .memory(let block): return block.events.count
             case .detector(let events, _): return events.count
             }
         }
@@ -141,12 +154,17 @@ struct WorkaroundRunCursor {
     /// Events that could not be read back (a failing disk); counted as overflow.
     private(set) var lost = 0
 
+    /// A memory run's events, read in place (binding the enum's payload on every event would retain it);
+    /// `source` keeps the block alive.
+    private let memoryEvents: UnsafeBufferPointer<WorkaroundEvent>?
+
     init(_ source: Source, worker: Int, range: Range<Int>, bufferEvents: Int) {
         self.source = source
         self.worker = worker
         next = range.lowerBound
         end = range.upperBound
         if case .file = source { buffer = .allocate(capacity: max(1, bufferEvents)) } else { buffer = .allocate(capacity: 0) }
+        if case .memory(let block) = source { memoryEvents = UnsafeBufferPointer(block.events) } else { memoryEvents = nil }
     }
 
     func release() { buffer.deallocate() }
@@ -154,7 +172,7 @@ struct WorkaroundRunCursor {
     /// The identity hash of event `i` of `source` (for partitioning; a file run reads that one event).
     static func hash(of source: Source, at i: Int, identityHashes: [UInt64]) -> UInt64 {
         switch source {
-        case .memory(let events): return identityHashes[Int(events[i].identity)]
+        case .memory(let block): return identityHashes[Int(block.events[i].identity)]
         case .detector(_, let hashes): return hashes[i]
         case .file(let file, let run):
             let one = UnsafeMutableBufferPointer<WorkaroundEvent>.allocate(capacity: 1)
@@ -166,11 +184,14 @@ struct WorkaroundRunCursor {
 
     /// The next worker event, nil at the end (not for `.detector` cursors).
     mutating func nextEvent() -> WorkaroundEvent? {
-        switch source {
-        case .memory(let events):
+        if let memoryEvents {
             guard next < end else { return nil }
             defer { next += 1 }
-            return events[next]
+            return memoryEvents[next]
+        }
+        switch source {
+        case .memory:
+            return nil
         case .file(let file, let run):
             if bufferIndex == buffered {
                 guard next < end else { return nil }

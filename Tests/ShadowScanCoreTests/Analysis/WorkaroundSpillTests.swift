@@ -50,7 +50,7 @@ final class WorkaroundSpillTests: XCTestCase {
         // Partition bounds fall between hashes, found by reading single events of the file.
         var merge = WorkaroundRunMerge()
         merge.add(.file(file, file.runs[0]), worker: 0)
-        merge.add(.memory(order.map { events[Int($0)] }), worker: 0)
+        merge.add(.memory(events.withUnsafeBufferPointer { WorkaroundEventBlock($0, order: order) }), worker: 0)
         let parts = merge.partitions(3, identityHashes: [hashes])
         XCTAssertEqual(parts.count, 3)
         for source in 0..<2 {

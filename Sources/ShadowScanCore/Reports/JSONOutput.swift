@@ -32,7 +32,7 @@ public struct JSONOutput {
         try buffer.withUnsafeBytes { bytes in
             var done = 0
             while done < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else { throw ReportWriteError(path: path, message: String(cString: strerror(errno))) }
                 done += n
@@ -47,4 +47,14 @@ public struct ReportWriteError: Error, LocalizedError, CustomStringConvertible {
     public let message: String
     public var description: String { "\(path): \(message)" }
     public var errorDescription: String? { description }
+}
+
+/// write(2), named apart from Swift's own `write` functions.
+@inline(__always)
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, bytes, count)
+    #else
+    return Darwin.write(fd, bytes, count)
+    #endif
 }

@@ -28,17 +28,25 @@ public struct JSONOutput {
         if buffer.count >= Self.flushThreshold { try flush() }
     }
 
+    /// Writes what is buffered, then `bytes` without copying them into the buffer.
+    mutating func writeThrough(_ bytes: [UInt8]) throws {
+        try flush()
+        try bytes.withUnsafeBytes { try writeAll($0) }
+    }
+
     mutating func flush() throws {
-        try buffer.withUnsafeBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw ReportWriteError(path: path, message: String(cString: strerror(errno))) }
-                done += n
-            }
-        }
+        try buffer.withUnsafeBytes { try writeAll($0) }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw ReportWriteError(path: path, message: String(cString: strerror(errno))) }
+            done += n
+        }
     }
 }
 

@@ -138,7 +138,7 @@ public enum JSONReport {
                 } else {
                     let helper = helpers[lane - 1], slot = (k / lanes) % 2
                     helper.ready[slot].wait()
-                    out.buffer.append(contentsOf: helper.buffers[slot])
+                    try out.writeThrough(helper.buffers[slot])
                     helper.free[slot].signal()
                 }
                 try out.flushIfFull()

@@ -87,15 +87,14 @@ public enum PrivacyTransform {
             var collided: Set<String> = []
             let keep = mailDomainsToKeep(result)
             // One HMAC per distinct identity: workaround rows repeat each identity many times.
-            var known: [IdentityKind: [String: String]] = [:]
+            var knownUsers: [String: String] = [:], knownAddresses: [String: String] = [:]
             mapIdentities(&result) { kind, identity in
-                if let p = known[kind]?[identity] { return p }
+                if let p = (kind == .user ? knownUsers : knownAddresses)[identity] { return p }
                 let p: String
                 switch kind {
-                case .user: p = pseudonyms.pseudonym(identity)
-                case .mailAddress: p = pseudonyms.pseudonym(address: identity) { keep.contains($0) }
+                case .user: p = pseudonyms.pseudonym(identity); knownUsers[identity] = p
+                case .mailAddress: p = pseudonyms.pseudonym(address: identity) { keep.contains($0) }; knownAddresses[identity] = p
                 }
-                known[kind, default: [:]][identity] = p
                 if let other = seen[p], other != identity { collided.insert(p) } else { seen[p] = identity }
                 return p
             }

@@ -14,7 +14,18 @@ struct WorkaroundMerge {
     /// `userMaps[w][local]` is worker `w`'s identity `local` as a global id into `userNames`.
     func run(workers: [WorkerAggregates], userMaps: [[Int]], userNames: [[UInt8]], mail: MailRouteEvents = MailRouteEvents(),
              into result: inout AnalysisResult) {
-        // Chunks in input order: (input, sequence) → rank, whichever worker read them.
+        let chunkRank = Self.chunkRanks(workers)
+        let (hostNames, hostMaps) = Self.globalHosts(workers)
+        for worker in workers { result.totals.workaroundEventOverflow += worker.tallies.workarounds.overflow }
+        let identityHashes = workers.map { $0.tallies.users.allHashes }
+        let runs = sortedRuns(workers, identityHashes: identityHashes, mail: mail, userNames: userNames, into: &result)
+        let (detector, lost) = detect(runs, chunkRank: chunkRank, userMaps: userMaps, identityHashes: identityHashes, hostMaps: hostMaps)
+        result.totals.workaroundEventOverflow += Int64(lost)
+        (result.workarounds, result.decisions) = rowsAndDecisions(detector, services: result.services, userNames: userNames, hostNames: hostNames)
+    }
+
+    /// Chunks in input order: (input, sequence) → rank, whichever worker read them.
+    private static func chunkRanks(_ workers: [WorkerAggregates]) -> [[UInt64]] {
         var chunkKeys: [(input: Int32, sequence: Int32, worker: Int, local: Int)] = []
         for (w, worker) in workers.enumerated() {
             for (local, chunk) in worker.tallies.chunks.enumerated() { chunkKeys.append((chunk.input, chunk.sequence, w, local)) }
@@ -22,8 +33,11 @@ struct WorkaroundMerge {
         chunkKeys.sort { ($0.input, $0.sequence) < ($1.input, $1.sequence) }
         var chunkRank = workers.map { [UInt64](repeating: 0, count: $0.tallies.chunks.count) }
         for (rank, key) in chunkKeys.enumerated() { chunkRank[key.worker][key.local] = UInt64(rank) }
+        return chunkRank
+    }
 
-        // Hosts: worker-local ids → global ones, first seen first.
+    /// Hosts: every worker's local ids → global ones (first seen first), and the global hosts' bytes.
+    private static func globalHosts(_ workers: [WorkerAggregates]) -> (names: [[UInt8]], maps: [[Int32]]) {
         var hostIndex: [[UInt8]: Int32] = [:]
         var hostNames: [[UInt8]] = []
         var hostMaps: [[Int32]] = []
@@ -40,12 +54,14 @@ struct WorkaroundMerge {
                 }
             }
             hostMaps.append(localToGlobal)
-            result.totals.workaroundEventOverflow += worker.tallies.workarounds.overflow
         }
+        return (hostNames, hostMaps)
+    }
 
-        // Every sorted run: the spilled ones, each worker's last one (sorted here, in memory, a worker per
-        // core), the mail hook's.
-        let identityHashes = workers.map { $0.tallies.users.allHashes }
+    /// Every sorted run: the spilled ones, each worker's last one (sorted here, in memory, a worker per
+    /// core), the mail hook's. The workers' in-memory events are released.
+    private func sortedRuns(_ workers: [WorkerAggregates], identityHashes: [[UInt64]], mail: MailRouteEvents, userNames: [[UInt8]],
+                            into result: inout AnalysisResult) -> WorkaroundRunMerge {
         var tails = [WorkaroundEventBlock?](repeating: nil, count: workers.count)
         tails.withUnsafeMutableBufferPointer { tails in
             let shared = UnsafeSendable((tails, workers, identityHashes))
@@ -69,7 +85,6 @@ struct WorkaroundMerge {
             }
             runs.add(.memory(tails[w]!), worker: w)
         }
-        tails = []
         let mailEvents = mailDetectorEvents(mail, userNames: userNames)
         if !mailEvents.isEmpty {
             let hashes = userNames.map { name in name.withUnsafeBytes { ByteInterner.hash($0) } }
@@ -78,24 +93,28 @@ struct WorkaroundMerge {
             }
             runs.add(.detector(order.map { mailEvents[$0] }, hashes: order.map { hashes[Int(mailEvents[$0].identity)] }), worker: -1)
         }
+        return runs
+    }
 
-        // One ordered pass per identity, identity-hash partitions on separate cores (their findings and
-        // evidence are disjoint by identity, so joining them gives what one pass would). Identities come
-        // grouped by hash; two that share one (astronomically rare) interleave, so each keeps its own
-        // pass until the group ends.
-        let partitions = runs.partitions(max(1, partitions), identityHashes: identityHashes)
-        var detectors = [WorkaroundDetector?](repeating: nil, count: partitions.count)
-        var lostPerPartition = [Int](repeating: 0, count: partitions.count)
-        let readBudget = WorkaroundRunMerge.readBufferBudget / partitions.count
+    /// One ordered pass per identity, identity-hash partitions on separate cores (their findings and
+    /// evidence are disjoint by identity, so joining them gives what one pass would). Identities come
+    /// grouped by hash; two that share one (astronomically rare) interleave, so each keeps its own pass
+    /// until the group ends. Returns the joined detector and the events that could not be read back.
+    private func detect(_ runs: WorkaroundRunMerge, chunkRank: [[UInt64]], userMaps: [[Int]], identityHashes: [[UInt64]],
+                        hostMaps: [[Int32]]) -> (WorkaroundDetector, lost: Int) {
+        let ranges = runs.partitions(max(1, self.partitions), identityHashes: identityHashes)   // per partition, per run
+        var detectors = [WorkaroundDetector?](repeating: nil, count: ranges.count)
+        var lostPerPartition = [Int](repeating: 0, count: ranges.count)
+        let readBudget = WorkaroundRunMerge.readBufferBudget / ranges.count
         detectors.withUnsafeMutableBufferPointer { detectors in
             lostPerPartition.withUnsafeMutableBufferPointer { lostPerPartition in
-                let shared = UnsafeSendable((detectors, lostPerPartition, runs, partitions, chunkRank, userMaps, identityHashes, hostMaps))
-                DispatchQueue.concurrentPerform(iterations: partitions.count) { p in
-                    let (detectors, lostPerPartition, runs, partitions, chunkRank, userMaps, identityHashes, hostMaps) = shared.value
+                let shared = UnsafeSendable((detectors, lostPerPartition, runs, ranges, chunkRank, userMaps, identityHashes, hostMaps))
+                DispatchQueue.concurrentPerform(iterations: ranges.count) { p in
+                    let (detectors, lostPerPartition, runs, ranges, chunkRank, userMaps, identityHashes, hostMaps) = shared.value
                     var detector = WorkaroundDetector(catalog: catalog, policy: policy)
                     var group: [WorkaroundDetector.IdentityPass] = []
                     var groupHash: UInt64 = 0
-                    lostPerPartition[p] = runs.merge(partitions[p], readBufferBudget: readBudget, chunkRank: chunkRank, identityMaps: userMaps,
+                    lostPerPartition[p] = runs.merge(ranges[p], readBufferBudget: readBudget, chunkRank: chunkRank, identityMaps: userMaps,
                                                      identityHashes: identityHashes, hostMaps: hostMaps) { hash, e in
                         if hash != groupHash || group.isEmpty {
                             for pass in group.sorted(by: { $0.identity < $1.identity }) { detector.finish(pass) }
@@ -118,14 +137,16 @@ struct WorkaroundMerge {
         var detector = detectors[0]!
         for other in detectors.dropFirst() { detector.absorb(other!) }
         detector.deduplicateEvidence()
-        let lost = lostPerPartition.reduce(0, +)
-        result.totals.workaroundEventOverflow += Int64(lost)
+        return (detector, lostPerPartition.reduce(0, +))
+    }
 
+    /// Decisions and rows read the same findings: built side by side.
+    private func rowsAndDecisions(_ detector: WorkaroundDetector, services: [AnalysisResult.Service], userNames: [[UInt8]],
+                                  hostNames: [[UInt8]]) -> ([AnalysisResult.Workaround], [AnalysisResult.Decision]) {
         let name = { @Sendable (id: Int32) in String(decoding: userNames[Int(id)], as: UTF8.self) }
-        // Decisions and rows read the same findings: built side by side.
         var decisions: [AnalysisResult.Decision] = []
         var rows: [AnalysisResult.Workaround] = []
-        let shared = UnsafeSendable((detector, result.services, hostNames))
+        let shared = UnsafeSendable((detector, services, hostNames))
         withUnsafeMutablePointer(to: &decisions) { decisions in
             withUnsafeMutablePointer(to: &rows) { rows in
                 let out = UnsafeSendable((decisions, rows))
@@ -140,8 +161,7 @@ struct WorkaroundMerge {
                 }
             }
         }
-        result.workarounds = rows
-        result.decisions = decisions
+        return (rows, decisions)
     }
 
     /// The findings as rows, in their final order (`order`).

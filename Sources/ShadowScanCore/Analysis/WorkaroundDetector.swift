@@ -107,6 +107,18 @@ struct WorkaroundDetector {
     private(set) var findings: [Finding] = []
     /// Per service number.
     private(set) var evidence: [ServiceEvidence]
+    /// Local time for days and working hours, converted through this detector's own cursor (no lock,
+    /// no copy of the policy's hours per event).
+    private var clock: LocalClock.Cursor
+    private let workingHours: WorkingHours?
+    private let workingDays: UInt8
+
+    @inline(__always)
+    private mutating func isOutOfHours(_ utc: Int64) -> Bool {
+        guard let workingHours else { return false }
+        return !workingHours.contains(localMillis: clock.localMillis(utc), dayMask: workingDays)
+    }
+
     /// Per service: the day and identity last added to its evidence (already in the sets).
     private var lastDay: [Int64]
     private var lastTriedBy: [Int32]
@@ -122,6 +134,9 @@ struct WorkaroundDetector {
         isSanctioned = policy.status.map { $0 == .sanctioned }
         alternativeOf = catalog.categoryIndex.map { c in Int32(policy.alternatives[c] ?? -1) }
         evidence = Array(repeating: ServiceEvidence(), count: catalog.services.count)
+        clock = LocalClock.Cursor(policy.workingHours?.clock ?? .utc)
+        workingHours = policy.workingHours
+        workingDays = policy.workingHours?.dayMask ?? 0
         lastDay = Array(repeating: .min, count: catalog.services.count)
         lastTriedBy = Array(repeating: -1, count: catalog.services.count)
     }
@@ -139,7 +154,6 @@ struct WorkaroundDetector {
     mutating func feed(_ pass: inout IdentityPass, _ e: DetectorEvent) {
         let identity = pass.identity
         let window = policy.windowMillis
-        let hours = policy.workingHours
         if e.isMail {
             for w in pass.open where e.time - w.time <= window && isMailRouteSource[Int(w.service)] {
                 record(&pass.found, Key(blocked: w.service, substitute: e.service, kind: .mailRoute), e, w)
@@ -151,10 +165,10 @@ struct WorkaroundDetector {
         if e.service >= 0 && !isSanctioned[Int(e.service)] && !e.isIPLiteral {
             let s = Int(e.service)
             // Most events repeat the last day and identity seen for their service: skip those inserts.
-            let day = (hours?.clock ?? .utc).localDay(e.time)
+            let day = clock.localDay(e.time)
             if lastDay[s] != day { evidence[s].days.insert(day); lastDay[s] = day }
             if lastTriedBy[s] != identity { evidence[s].triedBy.append(identity); lastTriedBy[s] = identity }
-            if e.isDenied, let hours, !hours.contains(millis: e.time) { evidence[s].outOfHours += 1 }
+            if e.isDenied && isOutOfHours(e.time) { evidence[s].outOfHours += 1 }
         }
         if e.isDenied {
             pass.sequence += 1
@@ -208,11 +222,11 @@ struct WorkaroundDetector {
         }
     }
 
-    private func record(_ found: inout [Key: Aggregate], _ key: Key, _ e: DetectorEvent, _ w: OpenWindow) {
+    private mutating func record(_ found: inout [Key: Aggregate], _ key: Key, _ e: DetectorEvent, _ w: OpenWindow) {
         add(&found[key, default: Aggregate()], e, w)   // one lookup, updated in place
     }
 
-    private func add(_ a: inout Aggregate, _ e: DetectorEvent, _ w: OpenWindow) {
+    private mutating func add(_ a: inout Aggregate, _ e: DetectorEvent, _ w: OpenWindow) {
         if a.lastDenial != w.sequence {
             if a.episodes == 0 {
                 a.firstMillis = e.time
@@ -222,7 +236,7 @@ struct WorkaroundDetector {
             }
             a.episodes += 1
             a.lastDenial = w.sequence
-            if let hours = policy.workingHours, !hours.contains(millis: e.time) { a.outOfHours += 1 }
+            if isOutOfHours(e.time) { a.outOfHours += 1 }
         }
         a.requests += 1
         a.bytes += e.bytes

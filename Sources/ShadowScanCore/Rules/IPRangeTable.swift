@@ -56,6 +56,9 @@ public struct IPRangeTable: Sendable {
     static func parse(_ b: UnsafeRawBufferPointer) -> (UInt128, isV4: Bool)? {
         let n = b.count
         guard n >= 2 && n <= 45 else { return nil }
+        // Most hosts are names ending in a letter no address ends with: rejected without a scan.
+        let last = b[n - 1] | 0x20
+        guard (last >= 0x30 && last <= 0x3A) || (last >= 0x61 && last <= 0x66) else { return nil }
         var hasColon = false
         for i in 0..<n where b[i] == 0x3A { hasColon = true; break }
         if !hasColon {

@@ -89,11 +89,19 @@ public struct WorkingHours: Sendable {
     public var clock: LocalClock
 
     public func contains(millis: Int64) -> Bool {
-        let local = clock.localMillis(millis)
-        let dayIndex = Int(floorDivision(local, 86_400_000))
-        let weekday = ((dayIndex % 7) + 11) % 7   // 1970-01-01 was a Thursday
-        let minute = Int((local - Int64(dayIndex) * 86_400_000) / 60_000)
-        return days.contains(weekday) && minute >= start && minute < end
+        contains(localMillis: clock.localMillis(millis), dayMask: dayMask)
+    }
+
+    /// Bit d set: weekday d (0 = Sunday) is a working day.
+    var dayMask: UInt8 { days.reduce(0) { $0 | (1 << UInt8(clamping: $1 & 7)) } }
+
+    /// For loops that convert times through their own `LocalClock.Cursor` and computed `dayMask` once.
+    @inline(__always)
+    func contains(localMillis local: Int64, dayMask: UInt8) -> Bool {
+        let dayIndex = floorDivision(local, 86_400_000)
+        let weekday = Int(((dayIndex % 7) + 11) % 7)   // 1970-01-01 was a Thursday
+        let minute = Int((local - dayIndex * 86_400_000) / 60_000)
+        return dayMask & (1 << UInt8(weekday)) != 0 && minute >= start && minute < end
     }
 }
 
@@ -122,6 +130,29 @@ public final class LocalClock: @unchecked Sendable {
 
     /// Days since 1970-01-01 in local time.
     public func localDay(_ utc: Int64) -> Int64 { floorDivision(localMillis(utc), 86_400_000) }
+
+    /// One thread's view of the clock for times that mostly stay within an hour (a sorted pass): the
+    /// last hour's offset is kept, so the shared cache and its lock are consulted once per hour.
+    struct Cursor {
+        let clock: LocalClock
+        private var hour: Int64 = .min
+        private var offset: Int64 = 0
+
+        init(_ clock: LocalClock) { self.clock = clock }
+
+        @inline(__always)
+        mutating func localMillis(_ utc: Int64) -> Int64 {
+            let h = floorDivision(utc, 3_600_000)
+            if h != hour {
+                hour = h
+                offset = clock.localMillis(h * 3_600_000) - h * 3_600_000
+            }
+            return utc + offset
+        }
+
+        @inline(__always)
+        mutating func localDay(_ utc: Int64) -> Int64 { floorDivision(localMillis(utc), 86_400_000) }
+    }
 }
 
 @inline(__always)

@@ -167,6 +167,8 @@ final class PolicyLoaderTests: XCTestCase {
         XCTAssertEqual(service("2620:100:60ff:1::1"), 3)
         XCTAssertEqual(service("2620:100:6100::1"), -1)
         XCTAssertEqual(service("10.1.2.3"), 4, "IPv4 and IPv4-mapped IPv6 share one space")
+        XCTAssertEqual(service("2620:100:60FF:1::AB"), 3, "upper-case hex at the end")
+        XCTAssertEqual(service("2620:100:60ff::"), 3, "ending in ::")
         for bad in ["dropbox.com", "162.125.1", "162.125.1.256", "1.2.3.4.5", "2620:::1", "2620:1:2:3:4:5:6:7:8", "", "::g"] {
             XCTAssertEqual(service(bad), -1, bad)
         }

@@ -57,19 +57,8 @@ final class MailCommandTests: XCTestCase {
     /// The forwarding-pattern thresholds come from the command line: a client-side rule that forwards
     /// three messages is a pattern once three are enough, and not with the default minimum of five.
     func testForwardingPatternThresholdsFromTheCommandLine() throws {
-        var lines: [String] = []
-        for i in 0..<3 {
-            let h = String(format: "%02d", 8 + i)
-            lines += [
-                "Nov 14 \(h):00:00 gw postfix/qmgr[1]: IN0000\(i)A: from=<boss@partner.example>, size=5000, nrcpt=1 (queue active)",
-                "Nov 14 \(h):00:01 gw postfix/local[2]: IN0000\(i)A: to=<kim.lee@council.gov.uk>, relay=local, delay=0, delays=0/0/0/0, dsn=2.0.0, status=sent (delivered to mailbox)",
-                "Nov 14 \(h):00:02 gw postfix/qmgr[1]: IN0000\(i)A: removed",
-                "Nov 14 \(h):01:30 gw postfix/qmgr[1]: OUT000\(i)B: from=<kim.lee@council.gov.uk>, size=5100, nrcpt=1 (queue active)",
-                "Nov 14 \(h):01:31 gw postfix/smtp[2]: OUT000\(i)B: to=<kimberly.private@gmx.de>, relay=mx00.gmx.net[1.2.3.4]:25, status=sent (250 ok)",
-                "Nov 14 \(h):01:32 gw postfix/qmgr[1]: OUT000\(i)B: removed",
-            ]
-        }
-        let log = try write(lines.joined(separator: "\n") + "\n", "mail.log", in: CLI.temporaryDirectory())
+        // Three messages from outside to kim's mailbox, each sent on to her private address 90 s later.
+        let log = CLI.packageRoot.appendingPathComponent("Tests/Fixtures/mail/postfix-client-rule.log")
         func forwards(_ extra: [String]) throws -> [[String: Any]] {
             let out = try CLI.run(["analyse", log.path, "--rules", rules, "--org-domain", "council.gov.uk", "--mail-year", "2026",
                                    "--identities", "plain", "--json", "-", "--quiet"] + extra)

@@ -80,6 +80,8 @@ struct Analyse: ParsableCommand {
         options.fieldMap = try formatOptions.loadFieldMap()
         options.policy = try workaround.loadPolicy(catalog: catalog)
         options.maxWorkaroundEvents = workaround.maxWorkaroundEvents
+        options.workaroundRunCapacity = workaround.workaroundRunEvents
+        if let tempDir = workaround.tempDir { options.spillDirectory = tempDir }
         options.mail = mail.resolve(policy: options.policy)
         let store = try workaround.openStore()
         let analyzer = Analyzer(catalog: catalog, options: options)

@@ -17,8 +17,23 @@ struct WorkaroundOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Workaround events kept per worker (32 bytes each, in memory up to 8 MiB, then in sorted runs in $TMPDIR; 0 turns detection off).", visibility: .hidden))
     var maxWorkaroundEvents = 64_000_000
 
+    @Option(name: .long, help: ArgumentHelp("Where workaround events go once a worker holds 8 MiB of them (sorted runs in an unlinked file; default: $TMPDIR, else /tmp). Prefer a disk to a tmpfs: tmpfs files take RAM.", valueName: "DIR"))
+    var tempDir: String?
+
+    /// Past this many events in memory a worker spills a run (hidden: for tests and experiments).
+    @Option(name: .long, help: ArgumentHelp("Workaround events a worker holds in memory before it spills a sorted run.", visibility: .hidden))
+    var workaroundRunEvents = AnalysisOptions.defaultWorkaroundRunCapacity
+
     func validate() throws {
         if maxWorkaroundEvents < 0 { throw ValidationError("--max-workaround-events must not be negative") }
+        if workaroundRunEvents < 1 { throw ValidationError("--workaround-run-events must be at least 1") }
+        if let tempDir {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: tempDir, isDirectory: &isDirectory), isDirectory.boolValue,
+                  FileManager.default.isWritableFile(atPath: tempDir) else {
+                throw ValidationError("--temp-dir '\(tempDir)' is not a writable directory")
+            }
+        }
         if let workaroundWindow, PolicyLoader.duration(workaroundWindow) == nil {
             throw ValidationError("--workaround-window '\(workaroundWindow)' must be a duration between 1s and 7d, like 30m, 90s or 2h")
         }

@@ -66,6 +66,31 @@ final class WorkaroundTruthTests: XCTestCase {
         }
     }
 
+    /// `--temp-dir` with a tiny run size (hidden `--workaround-run-events`): events spill to sorted runs
+    /// there, the document is the in-memory one, and nothing is left in the directory.
+    func testSpillingToTempDirGivesTheSameDocument() throws {
+        let dir = CLI.temporaryDirectory()
+        let log = dir.appendingPathComponent("s.log"), truthFile = dir.appendingPathComponent("s.truth.json")
+        let gen = try CLI.run(["--rules", rules, "--seed", "41", "--lines", "8000", "--out", log.path, "--truth", truthFile.path,
+                               "--workaround-episodes", "20"], tool: "shadowscan-loggen")
+        XCTAssertEqual(gen.status, 0, gen.stderr)
+        let common = ["analyse", log.path, "--rules", rules, "--json", "-", "--quiet", "--identities", "plain", "--workers", "2"]
+        let inMemory = try CLI.run(common)
+        XCTAssertEqual(inMemory.status, 0, inMemory.stderr)
+        let spillDir = dir.appendingPathComponent("spill")
+        try FileManager.default.createDirectory(at: spillDir, withIntermediateDirectories: true)
+        let spilled = try CLI.run(common + ["--temp-dir", spillDir.path, "--workaround-run-events", "7", "--timings"])
+        XCTAssertEqual(spilled.status, 0, spilled.stderr)
+        XCTAssertTrue(spilled.stderr.contains("workaround events spilled:"), spilled.stderr)
+        XCTAssertEqual(spilled.stdout, inMemory.stdout)
+        try assertWorkaroundsMatch(report: try CLI.json(spilled.stdout), truth: try CLI.json(truthFile), "spilled")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: spillDir.path), [], "spill files are unlinked")
+
+        let bad = try CLI.run(common + ["--temp-dir", dir.appendingPathComponent("missing").path])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--temp-dir"), bad.stderr)
+    }
+
     func testAShorterWindowInTheGeneratorAndTheAnalyser() throws {
         let dir = CLI.temporaryDirectory()
         let log = dir.appendingPathComponent("w.log"), truthFile = dir.appendingPathComponent("w.truth.json")

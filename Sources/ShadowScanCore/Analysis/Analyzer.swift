@@ -20,7 +20,9 @@ public struct AnalysisOptions: Sendable {
     public var maxWorkaroundEvents = 64_000_000
     /// Workaround events a worker holds in memory before it sorts and spills them to a temporary file
     /// in `spillDirectory` (Analysis/WorkaroundSpill.swift).
-    public var workaroundRunCapacity = WorkaroundSetup.defaultRunCapacity
+    public var workaroundRunCapacity = AnalysisOptions.defaultWorkaroundRunCapacity
+    /// 256 Ki events: 8 MiB per worker.
+    public static let defaultWorkaroundRunCapacity = 1 << 18
     public var spillDirectory = WorkaroundSetup.defaultSpillDirectory
     /// Identity partitions the workaround merge runs on in parallel; nil: one per core. The result is
     /// the same for any value (tested).

@@ -45,8 +45,7 @@ struct WorkaroundSetup: @unchecked Sendable {
     var runCapacity: Int = WorkaroundSetup.defaultRunCapacity
     var spillDirectory: String = WorkaroundSetup.defaultSpillDirectory
 
-    /// 256 Ki events: 8 MiB per worker.
-    public static let defaultRunCapacity = 1 << 18
+    static let defaultRunCapacity = AnalysisOptions.defaultWorkaroundRunCapacity
     /// `$TMPDIR`, else /tmp.
     public static var defaultSpillDirectory: String {
         if let dir = getenv("TMPDIR").map({ String(cString: $0) }), !dir.isEmpty { return dir }

@@ -49,7 +49,7 @@ public enum ReportWriter {
         guard fd >= 0 else { throw ReportWriteError(path: path, message: String(cString: strerror(errno))) }
         do {
             defer { close(fd) }
-            _ = fchmod(fd, 0o644)   // as an ordinary new file; mkstemp makes it private to the owner
+            _ = fchmod(fd, 0o666 & ~processUmask)   // as an ordinary new file; mkstemp makes it private to the owner
             var out = JSONOutput(fd: fd, path: path)
             try body(&out)
             try out.flush()
@@ -64,3 +64,11 @@ public enum ReportWriter {
         }
     }
 }
+
+/// The process's file-creation mask, read once (umask(2) can only be read by setting it; reports are
+/// written after the workers have stopped, so no other thread creates a file meanwhile).
+private let processUmask: mode_t = {
+    let mask = umask(0)
+    umask(mask)
+    return mask
+}()

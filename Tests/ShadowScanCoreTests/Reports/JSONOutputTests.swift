@@ -34,6 +34,15 @@ final class JSONOutputTests: XCTestCase {
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(many)))
     }
 
+    /// A new report gets the permissions of any new file (0666 less the umask), not mkstemp's 0600.
+    func testNewReportsFollowTheUmask() throws {
+        let file = TestSupport.temporaryDirectory().appendingPathComponent("report.json")
+        try ReportWriter.write("{}\n", to: file.path)
+        let mask = umask(0); umask(mask)
+        let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int)
+        XCTAssertEqual(mode, 0o666 & ~Int(mask))
+    }
+
     func testAFailedWriteLeavesTheOldFileAndNoTemporary() throws {
         let dir = TestSupport.temporaryDirectory()
         let file = dir.appendingPathComponent("report.json")

@@ -26,23 +26,10 @@ struct ByteInterner {
     @inline(__always)
     mutating func intern(_ key: UnsafeRawBufferPointer, limit: Int = Int.max) -> Int32 {
         let n = min(key.count, maxKeyLength)
-        return intern(key, length: n, hash: Self.hash(UnsafeRawBufferPointer(rebasing: key[0..<n])), limit: limit, folding: false)
+        return intern(key, length: n, hash: FNV1a.hash(UnsafeRawBufferPointer(rebasing: key[0..<n])), limit: limit, folding: false)
     }
 
-    /// FNV-1a over the key's bytes: the same in every worker, so ids can be ordered alike everywhere
-    /// (workaround runs are sorted by it; Analysis/WorkaroundSpill.swift).
-    @inline(__always)
-    static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for byte in key { h = (h ^ UInt64(byte)) &* 0x100000001b3 }
-        return h
-    }
-
-    /// The hash `id` was interned under.
-    @inline(__always)
-    func hash(of id: Int32) -> UInt64 { hashes[Int(id)] }
-
-    /// Every id's hash, indexed by id.
+    /// Every id's hash, indexed by id (FNV-1a for `intern(_:limit:)`: the same in every worker).
     var allHashes: [UInt64] { hashes }
 
     /// Interns `key` lower-cased, under a hash the caller computed over its lower-cased bytes (the

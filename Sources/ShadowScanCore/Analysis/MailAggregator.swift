@@ -60,13 +60,6 @@ struct MailAggregator {
 
     // MARK: Helpers for the correlator
 
-    @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return h
-    }
-
     /// Later outcomes win over earlier ones only when they are "more final": deferred < bounced < sent.
     @inline(__always)
     static func rank(_ status: MailEvent.Status) -> Int {
@@ -136,7 +129,7 @@ struct MailAggregator {
         if hasSender {
             m.sender.withUnsafeBytes { bytes in
                 senderClass = classify(bytes).0
-                senderHash = Self.hash(bytes)
+                senderHash = FNV1a.hash(bytes)
                 if isStaff(senderClass) { senderID = intern(bytes) }
             }
         }

@@ -160,7 +160,7 @@ struct MailCorrelatorCore {
             // what this leg knew about forwarding.
             guard event.forward != .none else { return }
             let nextKey = bytes(arena, event.next)
-            let next = open(nextKey, hash: MailAggregator.hash(nextKey), time: event.time, noEndMarker: false)
+            let next = open(nextKey, hash: FNV1a.hash(nextKey), time: event.time, noEndMarker: false)
             guard next >= 0 else { return }
             let original = aggregator.intern(bytes(arena, event.original))
             let originalClass = aggregator.classify(bytes(arena, event.original)).0

@@ -87,7 +87,7 @@ struct WorkaroundMerge {
         }
         let mailEvents = mailDetectorEvents(mail, userNames: userNames)
         if !mailEvents.isEmpty {
-            let hashes = userNames.map { name in name.withUnsafeBytes { ByteInterner.hash($0) } }
+            let hashes = userNames.map { name in name.withUnsafeBytes { FNV1a.hash($0) } }
             let order = mailEvents.indices.sorted {
                 (hashes[Int(mailEvents[$0].identity)], mailEvents[$0].time, $0) < (hashes[Int(mailEvents[$1].identity)], mailEvents[$1].time, $1)
             }

@@ -298,3 +298,14 @@ public enum CivilTime {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(ms, 3))Z"
     }
 }
+
+/// FNV-1a, 64 bits: the one byte hash of interned names, mail keys and addresses. Deterministic (no
+/// per-process seed), so every worker hashes a name alike: workaround runs are ordered by it.
+enum FNV1a {
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return h
+    }
+}

@@ -105,14 +105,10 @@ public struct MailEventBuffer: Sendable {
         events.append(event)
     }
 
-    /// FNV-1a, 64 bits (the correlator's key and recipient hash).
+    /// The correlator's key and recipient hash, of `ref`'s bytes in the arena.
     @inline(__always)
     static func hash(_ bytes: [UInt8], _ ref: ArenaRef) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        bytes.withUnsafeBufferPointer { b in
-            for i in Int(ref.offset)..<Int(ref.offset) + Int(ref.count) { h = (h ^ UInt64(b[i])) &* 0x100_0000_01b3 }
-        }
-        return h
+        bytes.withUnsafeBytes { FNV1a.hash(UnsafeRawBufferPointer(rebasing: $0[Int(ref.offset)..<Int(ref.offset) + Int(ref.count)])) }
     }
 
     public mutating func reserve(events count: Int, bytes: Int) {

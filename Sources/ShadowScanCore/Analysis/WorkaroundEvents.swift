@@ -42,10 +42,9 @@ struct WorkaroundSetup: @unchecked Sendable {
     var maxEvents: Int
     /// Events a worker holds in memory; a full buffer is sorted and spilled to `spillDirectory` at the
     /// end of a chunk (Analysis/WorkaroundSpill.swift).
-    var runCapacity: Int = WorkaroundSetup.defaultRunCapacity
+    var runCapacity: Int = AnalysisOptions.defaultWorkaroundRunCapacity
     var spillDirectory: String = WorkaroundSetup.defaultSpillDirectory
 
-    static let defaultRunCapacity = AnalysisOptions.defaultWorkaroundRunCapacity
     /// `$TMPDIR`, else /tmp.
     public static var defaultSpillDirectory: String {
         if let dir = getenv("TMPDIR").map({ String(cString: $0) }), !dir.isEmpty { return dir }
@@ -62,7 +61,7 @@ struct WorkaroundSetup: @unchecked Sendable {
     /// Denials of every service that can be blocked (not sanctioned or tolerated); allowed requests of
     /// every service except sanctioned ones that are nobody's alternative (they can never be a
     /// substitute, a side door or a move to the alternative).
-    init(catalog: ServiceCatalog, policy: WorkaroundPolicy, maxEvents: Int, runCapacity: Int = WorkaroundSetup.defaultRunCapacity,
+    init(catalog: ServiceCatalog, policy: WorkaroundPolicy, maxEvents: Int, runCapacity: Int = AnalysisOptions.defaultWorkaroundRunCapacity,
          spillDirectory: String = WorkaroundSetup.defaultSpillDirectory) {
         self.runCapacity = max(1, runCapacity)
         self.spillDirectory = spillDirectory

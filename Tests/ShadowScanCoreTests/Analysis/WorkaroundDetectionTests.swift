@@ -39,7 +39,7 @@ final class WorkaroundDetectionTests: XCTestCase {
     }
 
     func analyse(_ files: [[String]], policy: String? = nil, directory: String? = nil, workers: Int = 2, blockSize: Int = 4 << 20,
-                 maxEvents: Int = 4_000_000, runCapacity: Int = WorkaroundSetup.defaultRunCapacity, spillDirectory: String? = nil,
+                 maxEvents: Int = 4_000_000, runCapacity: Int = AnalysisOptions.defaultWorkaroundRunCapacity, spillDirectory: String? = nil,
                  partitions: Int? = nil, mail: MailRouteEvents = MailRouteEvents()) throws -> (AnalysisResult, String) {
         let dir = TestSupport.temporaryDirectory()
         var paths: [String] = []

@@ -18,7 +18,7 @@ public enum JSONReport {
         .object(members(result).map { key, member in
             switch member {
             case .value(let value): return (key, value)
-            case .rows(let count, let row), .directRows(let count, let row, _): return (key, .array((0..<count).map(row)))
+            case .rows(let count, let row, _): return (key, .array((0..<count).map(row)))
             }
         })
     }
@@ -27,9 +27,8 @@ public enum JSONReport {
     /// document of 100,000s of rows never exists as a tree in memory.
     enum Member {
         case value(JSONValue)
-        case rows(count: Int, row: (Int) -> JSONValue)
-        /// Rows the stream writes straight as bytes (`row` builds the same value for `document`).
-        case directRows(count: Int, row: (Int) -> JSONValue, write: (Int, inout [UInt8]) -> Void)
+        /// `write`, where given, writes row r as bytes straight (`row(r)` serialized, without the value).
+        case rows(count: Int, row: (Int) -> JSONValue, write: ((Int, inout [UInt8]) -> Void)? = nil)
     }
 
     static func members(_ result: AnalysisResult) -> [(String, Member)] {
@@ -81,7 +80,7 @@ public enum JSONReport {
                 .object([("domain", .string(d.domain)), ("users", .int(d.users)), ("requests", .int(d.requests)), ("bytes", .int(d.bytes))])
             }))),
             ("mail", .value(mailSection(result.mail))),
-            ("workarounds", .directRows(count: result.workarounds.count, row: { workaroundRow(result.workarounds[$0]) },
+            ("workarounds", .rows(count: result.workarounds.count, row: { workaroundRow(result.workarounds[$0]) },
                                         write: { writeWorkaroundRow(result.workarounds[$0], into: &$1, indent: 4) })),
             ("decisions", .value(decisionsSection(result))),
             ("timeline", .value(timelineSection(result.timeline))),
@@ -157,21 +156,11 @@ public enum JSONReport {
             switch member {
             case .value(let value):
                 value.write(into: &out.buffer, indent: 2)
-            case .directRows(let count, _, let write):
-                if count == 0 { out.append("[]"); break }
-                out.append("[\n")
-                try writeRowsInParallel(count: count, write: write, to: &out)
-                out.append("  ]")
-            case .rows(let count, _):
+            case .rows(let count, let row, let write):
                 // Rows are objects, so the array takes the multi-line layout of `JSONValue.write`.
                 if count == 0 { out.append("[]"); break }
                 out.append("[\n")
-                for r in 0..<count {
-                    out.append("    ")
-                    if case .rows(_, let row) = member { row(r).write(into: &out.buffer, indent: 4) }
-                    out.append(r == count - 1 ? "\n" : ",\n")
-                    try out.flushIfFull()
-                }
+                try writeRowsInParallel(count: count, write: write ?? { r, bytes in row(r).write(into: &bytes, indent: 4) }, to: &out)
                 out.append("  ]")
             }
             out.append(i == members.count - 1 ? "\n" : ",\n")

@@ -190,7 +190,7 @@ struct WorkaroundRunCursor {
             return memoryEvents[next]
         }
         switch source {
-        case .memory:
+        case .memory, .detector:   // memory runs are read through `memoryEvents` above; mail runs elsewhere
             return nil
         case .file(let file, let run):
             if bufferIndex == buffered {
@@ -203,8 +203,6 @@ struct WorkaroundRunCursor {
             }
             defer { bufferIndex += 1 }
             return buffer[bufferIndex]
-        case .detector:
-            return nil
         }
     }
 
